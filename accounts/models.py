@@ -1,0 +1,116 @@
+"""Staff users of the console: one user model, email as the login name, a role each."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    TECHNICIAN = "technician", _("Technician")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("Users need an email address.")
+        user = self.model(email=self.normalize_email(email).strip(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("role", Role.TECHNICIAN)
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra["role"] = Role.ADMIN
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        # Sign-in is case-insensitive, as people type their address differently.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in to the console: an MSP admin or technician."""
+
+    email = models.EmailField(
+        verbose_name=_("email"),
+        max_length=254,
+        unique=True,
+    )
+    full_name = models.CharField(
+        verbose_name=_("full name"),
+        max_length=150,
+        blank=True,
+    )
+    role = models.CharField(
+        verbose_name=_("role"),
+        max_length=20,
+        choices=Role.choices,
+        default=Role.TECHNICIAN,
+    )
+    language = models.CharField(
+        verbose_name=_("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty means the browser's language."),
+    )
+    is_active = models.BooleanField(
+        verbose_name=_("active"),
+        default=True,
+    )
+    is_staff = models.BooleanField(
+        verbose_name=_("Django admin access"),
+        default=False,
+    )
+    date_joined = models.DateTimeField(
+        verbose_name=_("date joined"),
+        default=timezone.now,
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="%(app_label)s_%(class)s_unique_email_ci",
+                violation_error_message=_("A user with this email already exists."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values),
+                name="%(app_label)s_%(class)s_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and self.role == Role.ADMIN

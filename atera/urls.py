@@ -1,0 +1,18 @@
+"""The console's URLs: one include per app, plus the dashboard and health check."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("healthz", views.health, name="health"),
+    path("accounts/", include("accounts.urls")),
+    path("customers/", include("customers.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("contracts/", include("contracts.urls")),
+    path("sla/", include("sla.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
