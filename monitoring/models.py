@@ -140,7 +140,7 @@ class ThresholdRule(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(
-                    metric__in=[m.value for m in PERCENT_METRICS], threshold__gt=100
+                    metric__in=sorted(m.value for m in PERCENT_METRICS), threshold__gt=100
                 ),
                 name="%(app_label)s_%(class)s_percent_at_most_100",
                 violation_error_message=_("A percentage threshold cannot be above 100."),

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'threshold rule',
                 'verbose_name_plural': 'threshold rules',
                 'ordering': ['profile', 'metric', 'threshold'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('threshold__gte', 0)), name='monitoring_thresholdrule_threshold_not_negative'), models.CheckConstraint(condition=models.Q(('metric__in', ['disk_used_percent', 'cpu_percent', 'memory_percent']), ('threshold__gt', 100), _negated=True), name='monitoring_thresholdrule_percent_at_most_100', violation_error_message='A percentage threshold cannot be above 100.')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('threshold__gte', 0)), name='monitoring_thresholdrule_threshold_not_negative'), models.CheckConstraint(condition=models.Q(('metric__in', ['cpu_percent', 'disk_used_percent', 'memory_percent']), ('threshold__gt', 100), _negated=True), name='monitoring_thresholdrule_percent_at_most_100', violation_error_message='A percentage threshold cannot be above 100.')],
             },
         ),
     ]

@@ -34,7 +34,7 @@
     var chosen = select.value;
     form.querySelectorAll("[data-types]").forEach(function (field) {
       var types = field.getAttribute("data-types").split(" ");
-      field.hidden = chosen !== "" && types.indexOf(chosen) === -1;
+      field.hidden = types.indexOf(chosen) === -1;
     });
   }
   function initContractForms() {
@@ -48,10 +48,13 @@
   function initSlaChoice() {
     document.querySelectorAll("[data-sla-mode]").forEach(function (group) {
       var panel = document.getElementById(group.getAttribute("data-sla-mode"));
+      var existing = document.getElementById(group.getAttribute("data-sla-existing"));
       if (!panel) return;
       function sync() {
         var checked = group.querySelector("input:checked");
-        panel.hidden = !checked || checked.value !== "new";
+        var adding = Boolean(checked) && checked.value === "new";
+        panel.hidden = !adding;
+        if (existing) existing.hidden = adding;
       }
       group.addEventListener("change", sync);
       sync();
