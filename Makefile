@@ -46,7 +46,7 @@ messages: install
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l fr --ignore '.venv/*'
 
 bench: install
-	$(PY) bench/customers.py
+	$(PY) -m bench.customers
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

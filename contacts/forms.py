@@ -158,6 +158,14 @@ class WizardContactForm(ContactForm):
     class Meta(ContactForm.Meta):
         fields = [*ContactForm.Meta.fields, "is_main"]
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_main") and not cleaned.get("active", True):
+            self.add_error(
+                "is_main", _("An inactive contact cannot be the main contact; untick one.")
+            )
+        return cleaned
+
 
 class ContactPermissionsForm(forms.ModelForm):
     class Meta:

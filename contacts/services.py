@@ -2,8 +2,10 @@
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from .models import Contact, ContactEmail
 
@@ -55,7 +57,17 @@ def add_contact(contact: Contact, extra_addresses: list[str] | None = None) -> C
 
 
 def set_main_contact(contact: Contact) -> None:
-    """Make ``contact`` its customer's main contact, moving the flag in one transaction."""
+    """Make ``contact`` its customer's main contact, moving the flag in one transaction.
+
+    An inactive contact cannot become main contact: with "tickets by main contact only"
+    on, the customer could then open no ticket by email at all.
+    """
+    if not contact.active:
+        raise ValidationError(
+            _("%(contact)s is inactive; activate the contact before making them main contact.")
+            % {"contact": contact.full_name},
+            code="inactive",
+        )
     with transaction.atomic():
         Contact.objects.select_for_update().filter(customer_id=contact.customer_id).filter(
             is_main=True

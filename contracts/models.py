@@ -331,7 +331,7 @@ class Contract(models.Model):
         if self.type == ContractType.BLOCK_MONEY:
             bought = self.block_amount or Decimal(0)
             bought += self.top_ups.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-            used = self.usage.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+            used = self.usage.aggregate(total=Sum("amount", default=Decimal(0)))["total"]
             return Balance(bought, used, unit=self.currency)
         return None
 
@@ -418,6 +418,21 @@ class BlockTopUp(models.Model):
     def __str__(self) -> str:
         return f"{self.contract} +{self.hours or self.amount}"
 
+    def clean(self) -> None:
+        contract_type = self.contract.type if self.contract_id else None
+        if contract_type == ContractType.BLOCK_HOURS:
+            if self.hours is None:
+                raise ValidationError({"hours": _("A block of hours is topped up with hours.")})
+            if self.amount is not None:
+                raise ValidationError({"amount": _("A block of hours takes hours, not money.")})
+        elif contract_type == ContractType.BLOCK_MONEY:
+            if self.amount is None:
+                raise ValidationError({"amount": _("A block of money is topped up with money.")})
+            if self.hours is not None:
+                raise ValidationError({"hours": _("A block of money takes money, not hours.")})
+        elif contract_type is not None:
+            raise ValidationError(_("Only block contracts can be topped up."), code="not_block")
+
 
 class UsageEntry(models.Model):
     """Work debited from a contract: hours, and the money they cost at the contract's rate."""
@@ -439,8 +454,10 @@ class UsageEntry(models.Model):
     )
     amount = models.DecimalField(
         verbose_name=_("amount"),
-        default=Decimal("0"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Empty means the hours at the contract's rate; 0 records free work."),
         **MONEY,
     )
     description = models.CharField(
@@ -459,6 +476,6 @@ class UsageEntry(models.Model):
 
     def save(self, *args, **kwargs):
         # Money blocks are debited hours × the contract's rate at the time of the work.
-        if not self.amount and self.contract.rate_id:
+        if self.amount is None and self.contract.rate_id:
             self.amount = (self.hours * self.contract.rate.amount).quantize(Decimal("0.01"))
         super().save(*args, **kwargs)

@@ -1,10 +1,14 @@
 """Customers: the client companies an MSP runs IT for, and their email domains."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower, Trim
+from django.db.models.functions import Length, Lower, Trim
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from .domains import normalise_domain
 
 
 class Customer(models.Model):
@@ -132,12 +136,14 @@ class Customer(models.Model):
                 violation_error_message=_("A customer with this name exists already."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(name=""),
-                name="%(app_label)s_%(class)s_name_not_empty",
+                condition=GreaterThan(Length(Trim("name")), 0),
+                name="%(app_label)s_%(class)s_name_not_blank",
+                violation_error_message=_("Enter the customer's name."),
             ),
         ]
         indexes = [
             models.Index(fields=["-created_at"], name="customers_created_idx"),
+            models.Index(fields=["city", "name"], name="customers_city_name_idx"),
             models.Index(fields=["country", "name"], name="customers_country_name_idx"),
         ]
 
@@ -149,6 +155,8 @@ class Customer(models.Model):
 
     def clean(self) -> None:
         self.name = " ".join((self.name or "").split())
+        if not self.name:
+            raise ValidationError({"name": _("Enter the customer's name.")}, code="required")
 
 
 class CustomerDomain(models.Model):
@@ -180,3 +188,11 @@ class CustomerDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+    def clean(self) -> None:
+        # The same rules as every other path (wizard, edit form, import): normalised,
+        # a valid host name, not a free-mail domain.
+        try:
+            self.domain = normalise_domain(self.domain or "")
+        except ValidationError as exc:
+            raise ValidationError({"domain": exc.messages}) from exc

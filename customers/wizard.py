@@ -38,11 +38,12 @@ class CustomerWizardView(AdminRequiredMixin, SessionWizardView):
     template_name = "customers/wizard.html"
 
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
+        self.storage.reset()
+        self.storage.current_step = self.steps.first
         # One key per run of the wizard: the customer remembers it, so a replayed or
         # double-clicked final submit finds that customer instead of making another.
         self.storage.extra_data = {"key": str(uuid.uuid4())}
-        return response
+        return self.render(self.get_form())
 
     def post(self, *args, **kwargs):
         if self.storage.current_step is None:
@@ -55,12 +56,20 @@ class CustomerWizardView(AdminRequiredMixin, SessionWizardView):
             self.storage.set_step_data(self.steps.current, self.request.POST)
         return super().post(*args, **kwargs)
 
+    def _created_by_this_run(self):
+        key = _parse_key((self.storage.extra_data or {}).get("key"))
+        return services.created_with(key) if key else None
+
+    def _already_created(self, customer):
+        self.storage.reset()
+        messages.info(self.request, _("This customer was created already."))
+        return redirect(customer)
+
     def _restart_after_lost_session(self):
         key = _parse_key(self.request.POST.get("wizard_key"))
         created = services.created_with(key) if key else None
         if created is not None:
-            messages.info(self.request, _("This customer was created already."))
-            return redirect(created)
+            return self._already_created(created)
         messages.warning(
             self.request,
             _(
@@ -85,6 +94,8 @@ class CustomerWizardView(AdminRequiredMixin, SessionWizardView):
         # As formtools does, but keep the collected data when the final write fails, so
         # the admin can correct the clash instead of starting over.
         final_forms = {}
+        if (created := self._created_by_this_run()) is not None:
+            return self._already_created(created)
         for step in self.get_form_list():
             step_form = self.get_form(
                 step=step,
@@ -92,6 +103,10 @@ class CustomerWizardView(AdminRequiredMixin, SessionWizardView):
                 files=self.storage.get_step_files(step),
             )
             if not step_form.is_valid():
+                # A twin submit may have just created the customer, so that this copy
+                # now clashes with it: answer as the twin did.
+                if (created := self._created_by_this_run()) is not None:
+                    return self._already_created(created)
                 return self.render_revalidation_failure(step, step_form, **kwargs)
             final_forms[step] = step_form
 
@@ -136,8 +151,7 @@ class CustomerWizardView(AdminRequiredMixin, SessionWizardView):
         try:
             customer = services.create_customer(new, created_by=self.request.user)
         except services.DuplicateSubmission as duplicate:
-            messages.info(self.request, _("This customer was created already."))
-            return redirect(duplicate.customer)
+            return self._already_created(duplicate.customer)
         messages.success(self.request, _("Customer “%(name)s” created.") % {"name": customer.name})
         return redirect(customer)
 

@@ -1,5 +1,6 @@
 """Browser fixtures: Debian's Chromium driven by Playwright against the live test server."""
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -64,6 +65,20 @@ def make_page(browser):
 @pytest.fixture
 def page(make_page):
     return make_page()
+
+
+@pytest.fixture(autouse=True)
+def default_records(transactional_db):
+    """The records the data migrations create (default SLA policy and threshold profile,
+    starter rates): transactional tests empty every table after each test."""
+    from django.apps import apps
+
+    for module, function in (
+        ("sla.migrations.0002_default_policy", "create_default_policy"),
+        ("monitoring.migrations.0002_default_profile", "create_default_profile"),
+        ("contracts.migrations.0002_starter_rates", "create_rates"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture
