@@ -82,9 +82,9 @@ TYPE_RULES: dict[str, TypeRule] = {
     ),
 }
 
-REQUIRED_MESSAGE = _("A %(type)s contract needs this.")
-PERIOD_MESSAGE = _("A %(type)s contract cannot be billed “%(period)s”.")
-UNIT_MESSAGE = _("A %(type)s contract needs a rate charged %(units)s; this one is %(unit)s.")
+REQUIRED_MESSAGE = _("Required for a “%(type)s” contract.")
+PERIOD_MESSAGE = _("A “%(type)s” contract cannot be billed “%(period)s”.")
+UNIT_MESSAGE = _("A “%(type)s” contract needs a rate charged %(units)s; this one is %(unit)s.")
 
 
 def types_using(field_name: str) -> list[str]:

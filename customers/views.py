@@ -167,12 +167,23 @@ class CustomerDevicesView(CustomerTabMixin, DetailView):
     template_name = "customers/tab_coming.html"
     tab = "devices"
     tab_title = gettext_lazy("Devices")
+    extra_context = {
+        "coming_text": gettext_lazy(
+            "Devices appear here once the monitoring agent reports them; it is coming soon."
+        )
+    }
 
 
 class CustomerTicketsView(CustomerTabMixin, DetailView):
     template_name = "customers/tab_coming.html"
     tab = "tickets"
     tab_title = gettext_lazy("Tickets")
+    extra_context = {
+        "coming_text": gettext_lazy(
+            "The customer's tickets appear here once tickets by email and portal arrive; "
+            "they are coming soon."
+        )
+    }
 
 
 class CustomerSecurityView(CustomerTabMixin, UpdateView):

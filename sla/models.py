@@ -71,7 +71,7 @@ class SLAPolicy(models.Model):
         validators=[validate_pause_statuses],
     )
     warning_percent = models.PositiveSmallIntegerField(
-        verbose_name=_("warning at (% of target used)"),
+        verbose_name=_("warning at (percent of the target used)"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )

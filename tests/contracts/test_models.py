@@ -118,7 +118,7 @@ class TestTypeRules:
         assert set(errors) == required
         label = ContractType(kind).label
         for name in required:
-            assert errors[name] == [f"A {label} contract needs this."]
+            assert errors[name] == [f"Required for a “{label}” contract."]
 
     def test_every_type_has_a_rule(self):
         assert set(TYPE_RULES) == set(ContractType.values)
@@ -136,7 +136,7 @@ class TestTypeRules:
             errors = errors_of(instance)
             label = ContractType(kind).label
             assert errors == {
-                "billing_period": [f"A {label} contract cannot be billed “On demand”."]
+                "billing_period": [f"A “{label}” contract cannot be billed “On demand”."]
             }
         else:
             # Project contracts are invoiced once: the period is cleared, never kept.
@@ -193,7 +193,7 @@ class TestTypeRules:
 
         assert list(errors) == [field]
         message = errors[field][0]
-        assert message.startswith(f"A {ContractType(kind).label} contract needs a rate charged")
+        assert message.startswith(f"A “{ContractType(kind).label}” contract needs a rate charged")
         assert message.endswith(f"this one is {RateUnit(unit).label}.")
 
     def test_the_message_lists_the_units_a_type_accepts(self):
@@ -203,7 +203,7 @@ class TestTypeRules:
         errors = errors_of(contract(ContractType.HOURLY, **fields))
 
         assert errors["rate"] == [
-            "A Hourly contract needs a rate charged per hour; this one is per device."
+            "A “Hourly” contract needs a rate charged per hour; this one is per device."
         ]
 
     def test_a_retainer_accepts_a_fixed_per_device_or_hourly_rate(self):

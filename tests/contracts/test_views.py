@@ -138,7 +138,7 @@ def test_hourly_contract_with_a_per_device_rate_is_refused(
 
     assert response.status_code == 200
     assert response.context["form"].errors["rate"] == [
-        "A Hourly contract needs a rate charged per hour; this one is per device."
+        "A “Hourly” contract needs a rate charged per hour; this one is per device."
     ]
     assert not Contract.objects.exists()
 
@@ -159,7 +159,8 @@ def test_a_retainer_cannot_be_billed_on_demand(client, admin_user, customer, fix
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert (
-        "A Retainer / flat fee contract cannot be billed “On demand”." in errors["billing_period"]
+        "A “Retainer / flat fee” contract cannot be billed “On demand”."
+        in errors["billing_period"]
     )
     assert not Contract.objects.exists()
 
@@ -175,7 +176,7 @@ def test_missing_figures_of_the_type_are_reported(client, admin_user, customer):
     assert response.status_code == 200
     errors = response.context["form"].errors
     for name in ("block_hours", "rate", "overage_rate"):
-        assert errors[name] == ["A Block of hours contract needs this."], name
+        assert errors[name] == ["Required for a “Block of hours” contract."], name
     assert not Contract.objects.exists()
 
 

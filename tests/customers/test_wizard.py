@@ -209,7 +209,7 @@ def test_contract_step_applies_the_type_rules(admin_client):
 
     assert wizard.current_step(response) == "contract"
     errors = response.context["form"].errors
-    assert "A Block of hours contract needs this." in errors["block_hours"]
+    assert "Required for a “Block of hours” contract." in errors["block_hours"]
     assert "per device" in " ".join(errors["rate"])
 
 

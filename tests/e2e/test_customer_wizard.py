@@ -40,10 +40,10 @@ def fill_block_of_hours(page) -> None:
     page.get_by_label("Type", exact=True).select_option(label="Block of hours")
     page.get_by_label("Hours in the block", exact=True).fill("20")
     page.get_by_label("Rate", exact=True).select_option(
-        label=str(Rate.objects.get(name="Standard labour"))
+        value=str(Rate.objects.get(name="Standard labour").pk)
     )
     page.get_by_label("Overage rate", exact=True).select_option(
-        label=str(Rate.objects.get(name="After-hours labour"))
+        value=str(Rate.objects.get(name="After-hours labour").pk)
     )
     page.get_by_label("Roll over the remaining balance", exact=True).check()
 
