@@ -99,8 +99,8 @@ class CustomerOverviewView(CustomerTabMixin, DetailView):
             .get_queryset()
             .prefetch_related("domains")
             .annotate(
-                contact_count=Count("contacts", distinct=True),
-                contract_count=Count("contracts", distinct=True),
+                contact_count=selectors.count_per_customer(Contact.objects.all()),
+                contract_count=selectors.count_per_customer(Contract.objects.all()),
             )
         )
 
@@ -242,8 +242,8 @@ class CustomerDeleteView(AdminRequiredMixin, CustomerTabMixin, DetailView):
             super()
             .get_queryset()
             .annotate(
-                contact_count=Count("contacts", distinct=True),
-                contract_count=Count("contracts", distinct=True),
+                contact_count=selectors.count_per_customer(Contact.objects.all()),
+                contract_count=selectors.count_per_customer(Contract.objects.all()),
             )
         )
 

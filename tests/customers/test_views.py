@@ -45,8 +45,11 @@ def test_list_runs_the_same_queries_whatever_the_page_size(
     seed_customers(210)
     small = count_queries(admin_client, f"{LIST}?per_page=25")
     large = count_queries(admin_client, f"{LIST}?per_page=200")
-    searched = count_queries(admin_client, f"{LIST}?per_page=200&q=customer")
-    assert small == large == searched
+    assert small == large
+    # A search adds one query (the matching ids), whatever the page size.
+    searched_small = count_queries(admin_client, f"{LIST}?per_page=25&q=customer")
+    searched_large = count_queries(admin_client, f"{LIST}?per_page=200&q=customer")
+    assert searched_small == searched_large == large + 1
 
     with django_assert_max_num_queries(8):
         response = admin_client.get(f"{LIST}?per_page=200")
@@ -71,6 +74,16 @@ def test_search_matches_name_domain_and_any_contact_address(admin_client):
     assert names(admin_client.get(f"{LIST}?q=peter@initech")) == [initech.name]
     assert names(admin_client.get(f"{LIST}?q=milton@stapler.example")) == [initech.name]
     assert names(admin_client.get(f"{LIST}?q=nothing-like-this")) == []
+
+
+def test_searches_with_many_matches_page_through_all_of_them(admin_client, monkeypatch):
+    monkeypatch.setattr("customers.selectors.SEARCH_ID_LIMIT", 3)
+    for i in range(7):
+        CustomerFactory(name=f"Match {i}")
+    CustomerFactory(name="Other")
+    response = admin_client.get(f"{LIST}?q=match&per_page=25")
+    assert response.context["paginator"].count == 7
+    assert names(response) == [f"Match {i}" for i in range(7)]
 
 
 def test_a_customer_matching_twice_is_listed_once(admin_client):
