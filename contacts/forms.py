@@ -15,6 +15,18 @@ from .models import Contact
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
+# Shown behind "Show more": everything but the name and the main address.
+OPTIONAL_FIELDS = (
+    "other_emails",
+    "phone",
+    "mobile",
+    "department",
+    "job_title",
+    "notes",
+    "active",
+)
+
+
 class AddressesField(forms.CharField):
     """Further email addresses, one per line or separated by commas; cleans to a list."""
 
@@ -54,30 +66,11 @@ class ContactForm(SectionedFormMixin, forms.ModelForm):
         help_text=_("Mail from any of these addresses is matched to this contact as well."),
     )
 
-    optional = (
-        "other_emails",
-        "phone",
-        "mobile",
-        "department",
-        "job_title",
-        "notes",
-        "active",
-    )
+    optional = OPTIONAL_FIELDS
 
     class Meta:
         model = Contact
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "other_emails",
-            "phone",
-            "mobile",
-            "department",
-            "job_title",
-            "notes",
-            "active",
-        ]
+        fields = ["first_name", "last_name", "email", *OPTIONAL_FIELDS]
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"type": "tel"}),

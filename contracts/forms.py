@@ -9,35 +9,24 @@ from atera.forms import SectionedFormMixin
 from .models import Contract, Rate
 from .rules import TYPE_SPECIFIC_FIELDS, types_using
 
+# The fields every type has besides its name and type, shown behind "Show more".
+COMMON_OPTIONAL_FIELDS = (
+    "start_date",
+    "end_date",
+    "active",
+    "is_default",
+    "taxable",
+    "sla",
+    "notes",
+)
+
 
 class ContractForm(SectionedFormMixin, forms.ModelForm):
-    optional = ("start_date", "end_date", "active", "is_default", "taxable", "sla", "notes")
+    optional = COMMON_OPTIONAL_FIELDS
 
     class Meta:
         model = Contract
-        fields = [
-            "name",
-            "type",
-            "quantity",
-            "rate",
-            "additional_rates",
-            "block_hours",
-            "block_amount",
-            "overage_rate",
-            "rollover",
-            "device_scope",
-            "new_device_billing",
-            "backup_scope",
-            "total_amount",
-            "billing_period",
-            "start_date",
-            "end_date",
-            "active",
-            "is_default",
-            "taxable",
-            "sla",
-            "notes",
-        ]
+        fields = ["name", "type", *TYPE_SPECIFIC_FIELDS, *COMMON_OPTIONAL_FIELDS]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

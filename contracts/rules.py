@@ -8,9 +8,9 @@ from .choices import BillingPeriod, ContractType, RateUnit
 
 RECURRING_PERIODS = frozenset(BillingPeriod.values) - {BillingPeriod.ON_DEMAND}
 
-# Every field that only some types use; the rest of a contract is common to all types.
+# Every field that only some types use, in the order forms show them; the rest of a
+# contract is common to all types.
 TYPE_SPECIFIC_FIELDS = (
-    "billing_period",
     "quantity",
     "rate",
     "additional_rates",
@@ -22,6 +22,7 @@ TYPE_SPECIFIC_FIELDS = (
     "new_device_billing",
     "backup_scope",
     "total_amount",
+    "billing_period",
 )
 
 

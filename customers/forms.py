@@ -10,6 +10,20 @@ from . import services
 from .domains import parse_domains
 from .models import Customer
 
+# Shown behind "Show more": everything but the name and the domains.
+OPTIONAL_FIELDS = (
+    "company_id",
+    "phone",
+    "fax",
+    "address",
+    "city",
+    "state",
+    "zip_code",
+    "country",
+    "rank",
+    "allow_subdomains",
+)
+
 
 class DomainsField(forms.CharField):
     """Domains typed one per line or separated by commas or semicolons; cleans to a list."""
@@ -35,35 +49,11 @@ class CustomerForm(SectionedFormMixin, forms.ModelForm):
         ),
     )
 
-    optional = (
-        "company_id",
-        "phone",
-        "fax",
-        "address",
-        "city",
-        "state",
-        "zip_code",
-        "country",
-        "rank",
-        "allow_subdomains",
-    )
+    optional = OPTIONAL_FIELDS
 
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "domains",
-            "company_id",
-            "phone",
-            "fax",
-            "address",
-            "city",
-            "state",
-            "zip_code",
-            "country",
-            "rank",
-            "allow_subdomains",
-        ]
+        fields = ["name", "domains", *OPTIONAL_FIELDS]
         labels = {"company_id": _("Company ID")}
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
