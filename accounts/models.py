@@ -105,6 +105,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def save(self, *args, **kwargs):
+        # The role is the one source of rights: admins may do everything, the Django admin
+        # site included; technicians never reach it.
+        is_admin_role = self.role == Role.ADMIN
+        self.is_staff = is_admin_role
+        self.is_superuser = is_admin_role
+        super().save(*args, **kwargs)
+
     def get_full_name(self) -> str:
         return self.full_name or self.email
 

@@ -229,6 +229,7 @@ class CustomerEditView(AdminRequiredMixin, CustomerTabMixin, UpdateView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        logger.info("customer=%s edited by user=%s", self.object.pk, self.request.user.pk)
         messages.success(self.request, _("Customer “%(name)s” saved.") % {"name": self.object})
         return response
 
