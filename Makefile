@@ -23,8 +23,8 @@ run: install
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py bootstrap_admin
 	@echo "Console: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the worker)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A atera worker --loglevel=info --concurrency=2 & \
+	@$(VENV)/bin/celery -A atera worker --loglevel=info --concurrency=2 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite; on PostgreSQL when DATABASE_URL is set, else SQLite.

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.validators import validate_email
+from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,9 @@ from . import services
 from .models import Contact
 
 _SEPARATORS = re.compile(r"[\s,;]+")
+
+# Shared and role mailboxes a person also writes from; a longer list is a paste gone wrong.
+MAX_OTHER_ADDRESSES = 50
 
 
 # Shown behind "Show more": everything but the name and the main address.
@@ -39,9 +43,17 @@ class AddressesField(forms.CharField):
 
     def to_python(self, value) -> list[str]:
         text = super().to_python(value) or ""
+        raw_addresses = [part for part in _SEPARATORS.split(text) if part]
+        if len(raw_addresses) > MAX_OTHER_ADDRESSES:
+            raise forms.ValidationError(
+                gettext("Enter at most %(max)s other addresses; this list has %(count)s.")
+                % {"max": MAX_OTHER_ADDRESSES, "count": len(raw_addresses)},
+                code="too_many",
+            )
         addresses: list[str] = []
+        seen: set[str] = set()
         errors: list[forms.ValidationError] = []
-        for raw in (part for part in _SEPARATORS.split(text) if part):
+        for raw in raw_addresses:
             try:
                 validate_email(raw)
             except forms.ValidationError:
@@ -52,7 +64,8 @@ class AddressesField(forms.CharField):
                     )
                 )
                 continue
-            if raw.lower() not in {a.lower() for a in addresses}:
+            if raw.lower() not in seen:
+                seen.add(raw.lower())
                 addresses.append(raw)
         if errors:
             raise forms.ValidationError(errors)
@@ -60,6 +73,8 @@ class AddressesField(forms.CharField):
 
 
 class ContactForm(SectionedFormMixin, forms.ModelForm):
+    demoted_main = False
+
     other_emails = AddressesField(
         label=_("Other email addresses"),
         required=False,
@@ -129,8 +144,14 @@ class ContactForm(SectionedFormMixin, forms.ModelForm):
         contact = super().save(commit=False)
         if commit:
             if contact.pk:
-                contact.save()
-                services.set_extra_addresses(contact, self.cleaned_data["other_emails"])
+                # A main contact who is deactivated stops being main contact: "tickets by
+                # main contact only" would otherwise accept nobody.
+                self.demoted_main = contact.is_main and not contact.active
+                with transaction.atomic():
+                    contact.save()
+                    services.set_extra_addresses(contact, self.cleaned_data["other_emails"])
+                    if self.demoted_main:
+                        services.unset_main_contact(contact)
             else:
                 services.add_contact(contact, self.cleaned_data["other_emails"])
         return contact

@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from .models import Contact, ContactEmail
@@ -20,10 +20,12 @@ def addresses_in_use(addresses: list[str], exclude: Contact | None = None) -> di
     """Map each address (lower-cased) that another contact already uses to that contact."""
     if not addresses:
         return {}
-    query = Q()
-    for address in addresses:
-        query |= Q(address__iexact=address)
-    rows = ContactEmail.objects.filter(query).select_related("contact__customer")
+    # Compared as the unique index compares them (LOWER on both sides), in one query.
+    rows = (
+        ContactEmail.objects.annotate(key=Lower("address"))
+        .filter(key__in={address.lower() for address in addresses})
+        .select_related("contact__customer")
+    )
     if exclude is not None and exclude.pk:
         rows = rows.exclude(contact=exclude)
     return {row.address.lower(): row.contact for row in rows}

@@ -47,6 +47,15 @@ class ContactFormMixin:
             form.add_error(None, ADDRESS_CLASH_MESSAGE)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message % {"name": self.object.full_name})
+        if form.demoted_main:
+            messages.warning(
+                self.request,
+                _(
+                    "%(name)s is inactive and no longer the main contact of %(customer)s; "
+                    "choose another main contact."
+                )
+                % {"name": self.object.full_name, "customer": self.object.customer.name},
+            )
         return redirect(self.object)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atera.forms import SectionedFormMixin
 
+from .choices import RateUnit
 from .models import Contract, Rate
 from .rules import TYPE_SPECIFIC_FIELDS, types_using
 
@@ -44,8 +45,10 @@ class ContractForm(SectionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         rates = Rate.objects.filter(active=True).order_by("name")
-        for name in ("rate", "overage_rate", "additional_rates"):
+        for name in ("rate", "overage_rate"):
             self.fields[name].queryset = rates
+        # Additional rates are further hourly prices (after hours, senior engineer, …).
+        self.fields["additional_rates"].queryset = rates.filter(unit=RateUnit.PER_HOUR)
         self.fields["type"].widget.attrs["data-contract-type"] = ""
         for name in TYPE_SPECIFIC_FIELDS:
             if name in self.fields:

@@ -2,6 +2,7 @@
 
 import re
 
+import idna
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -48,6 +49,10 @@ FREEMAIL_DOMAINS = frozenset(
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _SEPARATORS = re.compile(r"[\s,;]+")
 
+# Enough for any real company (brands, countries, acquisitions); a longer list is a paste
+# gone wrong, and every domain is checked against every other customer's.
+MAX_DOMAINS = 100
+
 
 def freemail_domains() -> frozenset[str]:
     extra = {d.lower() for d in settings.ATERA_FREEMAIL_EXTRA}
@@ -75,8 +80,10 @@ def normalise_domain(raw: str) -> str:
         )
 
     try:
-        ascii_value = value.encode("idna").decode("ascii")
-    except UnicodeError as exc:
+        # IDNA 2008 with UTS 46 mapping, as browsers and mail servers do: "straße.de" stays
+        # xn--strae-oqa.de instead of becoming the different domain strasse.de.
+        ascii_value = idna.encode(value, uts46=True, transitional=False).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as exc:
         raise ValidationError(
             _("“%(domain)s” is not a valid domain name.") % {"domain": raw.strip()},
             code="invalid",
@@ -106,18 +113,34 @@ def normalise_domain(raw: str) -> str:
     return ascii_value
 
 
+def display_domain(domain: str) -> str:
+    """The stored (ASCII) form of a domain as people read it: xn--bcher-kva.example shows
+    as bücher.example."""
+    if "xn--" not in domain:
+        return domain
+    try:
+        return idna.decode(domain)
+    except (idna.IDNAError, UnicodeError):
+        return domain
+
+
 def parse_domains(text: str) -> list[str]:
     """Normalise a typed list of domains, dropping repeats; every bad entry is reported."""
-    domains: list[str] = []
+    raw_domains = split_domains(text)
+    if len(raw_domains) > MAX_DOMAINS:
+        raise ValidationError(
+            _("Enter at most %(max)s domains; this list has %(count)s.")
+            % {"max": MAX_DOMAINS, "count": len(raw_domains)},
+            code="too_many",
+        )
+
+    domains: dict[str, None] = {}
     errors: list[ValidationError] = []
-    for raw in split_domains(text):
+    for raw in raw_domains:
         try:
-            domain = normalise_domain(raw)
+            domains[normalise_domain(raw)] = None
         except ValidationError as exc:
             errors.append(exc)
-            continue
-        if domain not in domains:
-            domains.append(domain)
     if errors:
         raise ValidationError(errors)
-    return domains
+    return list(domains)

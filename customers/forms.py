@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from atera.forms import SectionedFormMixin
 
 from . import services
-from .domains import parse_domains
+from .domains import display_domain, parse_domains
 from .models import Customer
+from .selectors import PAGE_SIZES, SORTS
 
 # Shown behind "Show more": everything but the name and the domains.
 OPTIONAL_FIELDS = (
@@ -32,7 +33,7 @@ class DomainsField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
-            return "\n".join(value)
+            return "\n".join(display_domain(domain) for domain in value)
         return value
 
     def to_python(self, value) -> list[str]:
@@ -117,3 +118,25 @@ class CustomerServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sla"].empty_label = gettext("The default policy")
         self.fields["threshold_profile"].empty_label = gettext("The default profile")
+
+
+class CustomerFilterForm(forms.Form):
+    """The Customers list's search, filters, sort and page size, read from the query string.
+
+    A value that does not clean is ignored rather than refused: a mistyped or stale link
+    still shows the list.
+    """
+
+    q = forms.CharField(max_length=200, required=False, strip=True)
+    country = forms.CharField(max_length=100, required=False, strip=True)
+    sla = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    security = forms.ChoiceField(choices=[("on", "on"), ("off", "off")], required=False)
+    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
+    per_page = forms.TypedChoiceField(
+        choices=[(size, size) for size in PAGE_SIZES], coerce=int, required=False
+    )
+
+    def value(self, name: str, default=None):
+        self.is_valid()
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "") else value

@@ -8,7 +8,8 @@ from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .domains import normalise_domain
+from .domains import display_domain, normalise_domain
+from .validators import validate_visible_name
 
 
 class Customer(models.Model):
@@ -17,6 +18,7 @@ class Customer(models.Model):
     name = models.CharField(
         verbose_name=_("name"),
         max_length=200,
+        validators=[validate_visible_name],
     )
     rank = models.CharField(
         verbose_name=_("rank"),
@@ -155,8 +157,6 @@ class Customer(models.Model):
 
     def clean(self) -> None:
         self.name = " ".join((self.name or "").split())
-        if not self.name:
-            raise ValidationError({"name": _("Enter the customer's name.")}, code="required")
 
 
 class CustomerDomain(models.Model):
@@ -188,6 +188,10 @@ class CustomerDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+    @property
+    def display(self) -> str:
+        return display_domain(self.domain)
 
     def clean(self) -> None:
         # The same rules as every other path (wizard, edit form, import): normalised,

@@ -22,6 +22,8 @@ SORTS = {
     "-contacts": ("-contact_count", NAME_KEY.asc()),
 }
 DEFAULT_SORT = "name"
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
 SEARCH_ID_LIMIT = 2000
 
 

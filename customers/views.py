@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.db.models.deletion import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, UpdateView
@@ -15,41 +16,45 @@ from django.views.generic import DetailView, ListView, UpdateView
 from accounts.permissions import AdminRequiredMixin, StaffRequiredMixin, is_admin
 from contacts.models import Contact
 from contracts.models import Contract
+from sla import selectors as sla_selectors
 from sla.models import SLAPolicy
 
 from . import selectors, services
-from .forms import CustomerForm, CustomerSecurityForm, CustomerServiceForm
+from .forms import (
+    CustomerFilterForm,
+    CustomerForm,
+    CustomerSecurityForm,
+    CustomerServiceForm,
+)
 from .models import Customer
 
 logger = logging.getLogger(__name__)
-
-PAGE_SIZES = (25, 50, 100, 200)
 
 
 class CustomerListView(StaffRequiredMixin, ListView):
     template_name = "customers/list.html"
     context_object_name = "customers"
 
+    @cached_property
+    def filters(self) -> CustomerFilterForm:
+        return CustomerFilterForm(self.request.GET)
+
     def get_paginate_by(self, queryset) -> int:
-        try:
-            size = int(self.request.GET.get("per_page", 50))
-        except ValueError:
-            size = 50
-        return size if size in PAGE_SIZES else 50
+        return self.filters.value("per_page", selectors.DEFAULT_PAGE_SIZE)
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range or mistyped shows the nearest page, not a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_queryset(self):
-        params = self.request.GET
-        security = params.get("security", "")
-        try:
-            sla_id = int(params.get("sla", "") or 0) or None
-        except ValueError:
-            sla_id = None
         return selectors.customer_list(
-            query=params.get("q", "")[:200],
-            country=params.get("country", "")[:100],
-            sla_id=sla_id,
-            main_contact_only={"on": True, "off": False}.get(security),
-            sort=params.get("sort", selectors.DEFAULT_SORT),
+            query=self.filters.value("q", ""),
+            country=self.filters.value("country", ""),
+            sla_id=self.filters.value("sla"),
+            main_contact_only={"on": True, "off": False}.get(self.filters.value("security")),
+            sort=self.filters.value("sort", selectors.DEFAULT_SORT),
         )
 
     def get_context_data(self, **kwargs):
@@ -60,15 +65,14 @@ class CustomerListView(StaffRequiredMixin, ListView):
         sort_params = params.copy()
         sort_params.pop("sort", None)
         context["sort_query"] = sort_params.urlencode()
-        context["sort"] = params.get("sort", selectors.DEFAULT_SORT)
-        # Rows link by pk under these prefixes: reversing two URLs per row costs more
-        # than the rest of the row.
-        context["contact_url_prefix"] = reverse("contacts:detail", args=[0]).removesuffix("0/")
+        context["sort"] = self.filters.value("sort", selectors.DEFAULT_SORT)
         context["sla_policies"] = SLAPolicy.objects.order_by("name").only("pk", "name")
-        context["page_sizes"] = PAGE_SIZES
         context["filters_active"] = any(
-            params.get(name) for name in ("q", "country", "sla", "security")
+            self.filters.value(name) for name in ("q", "country", "sla", "security")
         )
+        # Rows link by pk under this prefix: reversing a URL per row costs more than the
+        # rest of the row.
+        context["contact_url_prefix"] = reverse("contacts:detail", args=[0]).removesuffix("0/")
         return context
 
 
@@ -156,7 +160,7 @@ class CustomerSLAView(CustomerTabMixin, DetailView):
         sla = services.effective_sla(self.object)
         profile = services.effective_threshold_profile(self.object)
         context["effective_sla"] = sla
-        context["targets"] = sla.targets.all() if sla else []
+        context["targets"] = sla_selectors.target_rows(sla) if sla else []
         context["intervals"] = sla.intervals.all() if sla else []
         context["effective_profile"] = profile
         context["rules"] = profile.rules.all() if profile else []

@@ -108,7 +108,9 @@ class SLAStepForm(forms.Form):
             return cleaned
 
         name = " ".join((cleaned.get("new_name") or "").split())
-        if not name:
+        if "new_name" in self.errors:
+            pass  # too long or otherwise refused already; one message is enough
+        elif not name:
             self.add_error("new_name", _("Give the new SLA policy a name."))
         elif SLAPolicy.objects.filter(name__iexact=name).exists():
             self.add_error(
@@ -119,7 +121,7 @@ class SLAStepForm(forms.Form):
                 )
                 % {"name": name},
             )
-        if not cleaned.get("new_time_zone"):
+        if not cleaned.get("new_time_zone") and "new_time_zone" not in self.errors:
             self.add_error("new_time_zone", _("Choose the time zone of the working hours."))
 
         is_24x7 = cleaned.get("new_24x7", False)

@@ -388,3 +388,53 @@ def test_admin_confirms_then_deletes_a_contact(client, admin_user, customer, con
     assert not Contact.objects.filter(pk=contact.pk).exists()
     assert not ContactEmail.objects.filter(address__iexact="alias@acme.example").exists()
     assert messages_of(response) == ["Contact “Ada Lovelace” deleted."]
+
+
+def test_deactivating_the_main_contact_removes_the_flag_and_says_so(admin_client):
+    customer = Customer.objects.create(name="Demote Co")
+    main = Contact.objects.create(
+        customer=customer,
+        first_name="M",
+        last_name="Ain",
+        email="m@demote.example",
+        is_main=True,
+    )
+    response = admin_client.post(
+        reverse("contacts:edit", args=[main.pk]),
+        {"first_name": "M", "last_name": "Ain", "email": "m@demote.example"},
+        follow=True,
+    )
+    main.refresh_from_db()
+    assert (main.active, main.is_main) == (False, False)
+    assert "no longer the main contact" in response.content.decode()
+
+
+def test_too_many_other_addresses_is_a_form_error_not_a_500(admin_client):
+    customer = Customer.objects.create(name="Many Addresses")
+    addresses = "\n".join(f"a{i}@many.example" for i in range(2000))
+    response = admin_client.post(
+        reverse("contacts:new", args=[customer.pk]),
+        {
+            "first_name": "A",
+            "last_name": "B",
+            "email": "ab@many.example",
+            "other_emails": addresses,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "at most 50 other addresses" in response.content.decode()
+    assert not Contact.objects.filter(customer=customer).exists()
+
+
+def test_address_clash_ignores_case_of_accented_letters(admin_client):
+    customer = Customer.objects.create(name="Accents")
+    Contact.objects.create(
+        customer=customer, first_name="U", last_name="Ser", email="u@ÉXAMPLE.com"
+    )
+    response = admin_client.post(
+        reverse("contacts:new", args=[customer.pk]),
+        {"first_name": "Other", "last_name": "One", "email": "u@éxample.com", "active": "on"},
+    )
+    assert response.status_code == 200
+    assert "is used by U Ser" in response.content.decode()

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -166,7 +166,9 @@ class TestParseDomains:
 DOMAIN_ALPHABET = "abcxyzABCXYZ0129-._@üßÉ "
 
 
-@hypothesis_settings(max_examples=300, deadline=None)
+@hypothesis_settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much]
+)
 @given(
     st.one_of(
         st.text(alphabet=DOMAIN_ALPHABET, max_size=40),
@@ -185,3 +187,25 @@ def test_normalise_domain_is_idempotent_on_what_it_accepts(raw):
     assert normalise_domain(once) == once
     assert once == once.lower()
     assert once.isascii()
+
+
+def test_idna_2008_keeps_sharp_s_and_refuses_broken_a_labels():
+    assert normalise_domain("straße.de") == "xn--strae-oqa.de"
+    assert normalise_domain("strasse.de") == "strasse.de"
+    with pytest.raises(ValidationError):
+        normalise_domain("xn--zz.com")
+
+
+def test_domains_display_in_unicode():
+    from customers.domains import display_domain
+
+    assert display_domain("xn--strae-oqa.de") == "straße.de"
+    assert display_domain("acme.example") == "acme.example"
+    assert display_domain("xn--zz.com") == "xn--zz.com"
+
+
+def test_a_pasted_list_of_too_many_domains_is_refused_at_once():
+    text = "\n".join(f"d{i}.example" for i in range(101))
+    with pytest.raises(ValidationError, match="at most 100 domains"):
+        parse_domains(text)
+    assert len(parse_domains("\n".join(f"d{i}.example" for i in range(100)))) == 100

@@ -160,3 +160,11 @@ class TestCustomerDomain:
         CustomerDomainFactory(domain="acme.com")
 
         assert CustomerDomain.objects.get().domain == "acme.com"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["\u200b", "Acme\u202eevil", "Bell\x07Co", "\u2060"])
+def test_names_with_invisible_characters_are_refused(name):
+    with pytest.raises(ValidationError) as caught:
+        Customer(name=name).full_clean()
+    assert list(caught.value.message_dict) == ["name"]

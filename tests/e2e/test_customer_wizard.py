@@ -85,7 +85,8 @@ def test_admin_creates_a_customer_through_all_four_steps(page, live_server, staf
     expect(page.get_by_label("Zip code", exact=True)).to_have_value("01234")
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_label("Hours in the block", exact=True)).to_have_value("20")
-    page.get_by_role("button", name="Next").click()
+    # Enter in a field moves forward, as Next does (never Back).
+    page.get_by_label("Hours in the block", exact=True).press("Enter")
 
     # Step 3: a new SLA policy added in place; Back from here keeps it too.
     expect(page.get_by_role("heading", name="Step 3 of 4: SLA and alerts")).to_be_visible()
@@ -138,6 +139,22 @@ def test_admin_creates_a_customer_through_all_four_steps(page, live_server, staf
     expect(row).to_contain_text("northwind.example")
     expect(row).to_contain_text("Jane Doe")
     screenshot(page, "customers-list")
+
+
+def test_contract_type_shows_only_its_fields(page, live_server, staff_user):
+    admin = staff_user(Role.ADMIN)
+    sign_in(page, live_server, admin.email)
+    page.goto(f"{live_server.url}/customers/new/")
+    page.get_by_label("Name", exact=True).fill("Typed Co")
+    page.get_by_role("button", name="Next").click()
+
+    page.get_by_label("Type", exact=True).select_option(label="Hourly")
+    expect(page.get_by_text("Additional rates")).to_be_visible()
+    expect(page.get_by_label("Hours in the block", exact=True)).to_be_hidden()
+    screenshot(page, "wizard-2-hourly")
+    page.get_by_label("Type", exact=True).select_option(label="Remote monitoring")
+    expect(page.get_by_label("Devices counted", exact=True)).to_be_visible()
+    expect(page.get_by_text("Additional rates")).to_be_hidden()
 
 
 def test_double_submitted_last_step_creates_one_customer(page, live_server, staff_user):
