@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Sum
 from django.db.models.functions import Lower
@@ -29,6 +29,18 @@ from .rules import (
 MONEY = {"max_digits": 12, "decimal_places": 2}
 NOTICE_LEVELS = (95, 80)
 
+# ISO 4217 style: three upper-case ASCII letters. The pattern is written so that Python
+# (the validator, SQLite's REGEXP) and PostgreSQL read it alike.
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+validate_currency = RegexValidator(
+    regex=r"\A[A-Z]{3}\Z",
+    message=_("Enter a three-letter currency code such as USD or EUR."),
+    code="invalid_currency",
+)
+
+# A contract for more units than this is a typing slip, not a deal.
+MAX_QUANTITY = 1_000_000
+
 
 def default_currency() -> str:
     return settings.ATERA_CURRENCY
@@ -50,6 +62,7 @@ class Rate(models.Model):
         verbose_name=_("currency"),
         max_length=3,
         default=default_currency,
+        validators=[validate_currency],
     )
     unit = models.CharField(
         verbose_name=_("unit"),
@@ -78,6 +91,11 @@ class Rate(models.Model):
             models.CheckConstraint(
                 condition=models.Q(unit__in=RateUnit.values),
                 name="%(app_label)s_%(class)s_unit_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=CURRENCY_PATTERN),
+                name="%(app_label)s_%(class)s_currency_code",
+                violation_error_message=validate_currency.message,
             ),
         ]
 
@@ -144,6 +162,7 @@ class Contract(models.Model):
         verbose_name=_("currency"),
         max_length=3,
         default=default_currency,
+        validators=[validate_currency],
     )
     billing_period = models.CharField(
         verbose_name=_("billing period"),
@@ -155,7 +174,7 @@ class Contract(models.Model):
         verbose_name=_("quantity"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)],
         help_text=_("1 for a retainer; the number of units for a flat fee."),
     )
     rate = models.ForeignKey(
@@ -271,13 +290,34 @@ class Contract(models.Model):
                 condition=models.Q(block_amount__isnull=True) | models.Q(block_amount__gt=0),
                 name="%(app_label)s_%(class)s_block_amount_positive",
             ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True)
+                | models.Q(quantity__gte=1, quantity__lte=MAX_QUANTITY),
+                name="%(app_label)s_%(class)s_quantity_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=CURRENCY_PATTERN),
+                name="%(app_label)s_%(class)s_currency_code",
+                violation_error_message=validate_currency.message,
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        # clean() needs to know which fields were excluded: a model form excludes the
+        # fields that failed their own validation, and "Required for …" on top of
+        # "Select a valid choice" would be a second, wrong error on the same field.
+        self._clean_exclude = set(exclude or ())
+        try:
+            super().full_clean(exclude, validate_unique, validate_constraints)
+        finally:
+            del self._clean_exclude
+
     def clean(self) -> None:
         self.name = (self.name or "").strip()
+        excluded = getattr(self, "_clean_exclude", set())
         errors: dict[str, list] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors.setdefault("end_date", []).append(
@@ -286,11 +326,15 @@ class Contract(models.Model):
 
         rule = TYPE_RULES.get(self.type)
         if rule is None:
-            raise ValidationError(errors or {"type": _("Choose a contract type.")})
+            if "type" not in excluded:
+                errors["type"] = [_("Choose a contract type.")]
+            if errors:
+                raise ValidationError(errors)
+            return
         self.clear_unused_fields()
 
         type_label = self.get_type_display()
-        for name in sorted(rule.required - {"additional_rates"}):
+        for name in sorted(rule.required - {"additional_rates"} - excluded):
             if getattr(self, name) in (None, ""):
                 errors.setdefault(name, []).append(REQUIRED_MESSAGE % {"type": type_label})
         if self.billing_period and self.billing_period not in rule.billing_periods:
@@ -419,7 +463,13 @@ class BlockTopUp(models.Model):
         return f"{self.contract} +{self.hours or self.amount}"
 
     def clean(self) -> None:
-        contract_type = self.contract.type if self.contract_id else None
+        # On a contract being added (an admin inline), the contract is set but unsaved,
+        # so it has no id yet; its type is what counts all the same.
+        try:
+            contract = self.contract
+        except Contract.DoesNotExist:
+            contract = None
+        contract_type = contract.type if contract is not None else None
         if contract_type == ContractType.BLOCK_HOURS:
             if self.hours is None:
                 raise ValidationError({"hours": _("A block of hours is topped up with hours.")})

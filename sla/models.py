@@ -27,6 +27,11 @@ def validate_pause_statuses(value) -> None:
         )
 
 
+# The largest targets the wizard takes, in minutes: a year to answer, ten years to resolve.
+MAX_FIRST_RESPONSE_MINUTES = 525_600
+MAX_RESOLUTION_MINUTES = 5_256_000
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
     TUESDAY = 1, _("Tuesday")
@@ -118,6 +123,8 @@ class BusinessInterval(models.Model):
 
     An interval whose end is earlier than its start runs overnight into the next day;
     that is only accepted when ``overnight`` says so, so a typo is never inverted silently.
+    The start and the end are never the same time: round-the-clock hours are ``is_24x7``
+    on the policy.
     """
 
     policy = models.ForeignKey(
@@ -153,7 +160,7 @@ class BusinessInterval(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(overnight=False, end__gt=models.F("start"))
-                    | models.Q(overnight=True, end__lte=models.F("start"))
+                    | models.Q(overnight=True, end__lt=models.F("start"))
                 ),
                 name="%(app_label)s_%(class)s_end_matches_overnight",
                 violation_error_message=_(
@@ -169,8 +176,15 @@ class BusinessInterval(models.Model):
     def clean(self) -> None:
         if self.start is None or self.end is None:
             return
-        if self.start == self.end and not self.overnight:
-            raise ValidationError({"end": _("The end must be after the start.")})
+        if self.start == self.end:
+            raise ValidationError(
+                {
+                    "end": _(
+                        "The start and the end cannot be the same time; use 24/7 for "
+                        "round-the-clock hours."
+                    )
+                }
+            )
         if self.end < self.start and not self.overnight:
             raise ValidationError(
                 {
@@ -240,11 +254,11 @@ class SLATarget(models.Model):
     )
     first_response_minutes = models.PositiveIntegerField(
         verbose_name=_("first response (business minutes)"),
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_FIRST_RESPONSE_MINUTES)],
     )
     resolution_minutes = models.PositiveIntegerField(
         verbose_name=_("resolution (business minutes)"),
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RESOLUTION_MINUTES)],
     )
 
     class Meta:

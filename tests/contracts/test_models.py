@@ -15,6 +15,7 @@ from contracts.choices import (
     NewDeviceBilling,
     RateUnit,
 )
+from contracts.forms import ContractForm
 from contracts.models import BlockTopUp, Contract, UsageEntry
 from contracts.rules import TYPE_RULES
 from tests.factories import ContractFactory, CustomerFactory, RateFactory
@@ -482,3 +483,143 @@ class TestBlockOfMoneyBalance:
         balance = money_block.balance()
         assert balance.total == Decimal("1500.00")
         assert (balance.percent_used, balance.notice) == (60, None)
+
+
+class TestTopUpRules:
+    def test_a_top_up_on_an_unsaved_block_of_hours_is_checked_against_its_type(self):
+        unsaved = contract(ContractType.BLOCK_HOURS, **valid_fields(ContractType.BLOCK_HOURS))
+        top_up = BlockTopUp(contract=unsaved, amount=Decimal("100.00"), purchased_on=TODAY)
+
+        with pytest.raises(ValidationError) as excinfo:
+            top_up.clean()
+
+        assert excinfo.value.message_dict == {
+            "hours": ["A block of hours is topped up with hours."]
+        }
+
+    def test_a_top_up_on_an_unsaved_block_of_money_is_checked_against_its_type(self):
+        unsaved = contract(ContractType.BLOCK_MONEY, **valid_fields(ContractType.BLOCK_MONEY))
+        top_up = BlockTopUp(contract=unsaved, hours=Decimal("5"), purchased_on=TODAY)
+
+        with pytest.raises(ValidationError) as excinfo:
+            top_up.clean()
+
+        assert excinfo.value.message_dict == {
+            "amount": ["A block of money is topped up with money."]
+        }
+
+    def test_a_saved_contract_that_is_not_a_block_cannot_be_topped_up(self):
+        instance = contract(ContractType.PROJECT_FIXED, total_amount=Decimal("100.00"))
+        instance.save()
+        top_up = BlockTopUp(contract_id=instance.pk, hours=Decimal("5"), purchased_on=TODAY)
+
+        with pytest.raises(ValidationError) as excinfo:
+            top_up.clean()
+
+        assert excinfo.value.messages == ["Only block contracts can be topped up."]
+
+    def test_a_top_up_without_a_contract_yet_has_nothing_to_check(self):
+        BlockTopUp(hours=Decimal("5"), purchased_on=TODAY).clean()
+
+
+class TestCurrency:
+    @pytest.mark.parametrize("code", ["USD", "EUR", "CHF"])
+    def test_three_upper_case_letters_are_accepted(self, code):
+        instance = contract(ContractType.PROJECT_FIXED, total_amount=Decimal("1.00"))
+        instance.currency = code
+        new_rate = rate()
+        new_rate.currency = code
+
+        instance.full_clean()
+        new_rate.full_clean()
+
+    @pytest.mark.parametrize("code", ["€€€", "usd", "US", "US1", "ÉUR", "U D"])
+    def test_anything_else_is_refused_by_full_clean(self, code):
+        instance = contract(ContractType.PROJECT_FIXED, total_amount=Decimal("1.00"))
+        instance.currency = code
+        new_rate = rate()
+        new_rate.currency = code
+
+        message = ["Enter a three-letter currency code such as USD or EUR."]
+        assert errors_of(instance) == {"currency": message}
+        with pytest.raises(ValidationError) as excinfo:
+            new_rate.full_clean()
+        assert excinfo.value.message_dict == {"currency": message}
+
+    @pytest.mark.parametrize("code", ["€€€", "usd", "ÉUR", "U1D"])
+    def test_the_database_refuses_a_currency_that_is_not_a_code(self, code):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            RateFactory(currency=code)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ContractFactory(currency=code)
+
+
+class TestQuantity:
+    def test_a_quantity_above_a_million_is_refused(self):
+        fields = valid_fields(ContractType.RETAINER)
+        fields["quantity"] = 1_000_001
+
+        assert errors_of(contract(ContractType.RETAINER, **fields)) == {
+            "quantity": ["Ensure this value is less than or equal to 1000000."]
+        }
+
+    def test_the_database_refuses_a_quantity_above_a_million(self):
+        fields = valid_fields(ContractType.RETAINER)
+        fields["quantity"] = 1_000_001
+
+        with pytest.raises(IntegrityError), transaction.atomic():
+            contract(ContractType.RETAINER, **fields).save()
+
+
+class TestOneErrorPerField:
+    """A field that failed its own validation is not reported "Required" on top."""
+
+    def form(self, kind: str, **fields) -> ContractForm:
+        data = {"name": "Support", "type": kind, "active": "on", **fields}
+        return ContractForm(data=data, instance=Contract(customer=CustomerFactory()))
+
+    def test_too_many_digits_in_the_block_hours(self):
+        form = self.form(
+            ContractType.BLOCK_HOURS,
+            block_hours="1e9",
+            rate=rate().pk,
+            overage_rate=rate().pk,
+        )
+
+        assert not form.is_valid()
+        assert form.errors == {
+            "block_hours": ["Ensure that there are no more than 8 digits in total."]
+        }
+
+    def test_a_rate_that_does_not_exist(self):
+        form = self.form(ContractType.PROJECT_HOURLY, rate="999999")
+
+        assert not form.is_valid()
+        assert form.errors == {
+            "rate": ["Select a valid choice. That choice is not one of the available choices."]
+        }
+
+    def test_a_quantity_out_of_bounds(self):
+        form = self.form(
+            ContractType.RETAINER,
+            quantity="9223372036854775808",
+            rate=rate(RateUnit.FIXED).pk,
+            billing_period=BillingPeriod.MONTHLY,
+        )
+
+        assert not form.is_valid()
+        assert form.errors == {"quantity": ["Ensure this value is less than or equal to 1000000."]}
+
+    def test_an_unknown_type(self):
+        form = self.form("barter")
+
+        assert not form.is_valid()
+        assert form.errors == {
+            "type": ["Select a valid choice. barter is not one of the available choices."]
+        }
+
+    def test_an_empty_required_field_is_still_reported(self):
+        form = self.form(ContractType.PROJECT_HOURLY)
+
+        assert not form.is_valid()
+        assert form.errors == {"rate": ["Required for a “Project: hourly rate” contract."]}

@@ -186,17 +186,25 @@ class TestBusinessInterval:
 
         assert list(excinfo.value.message_dict) == ["overnight"]
 
-    def test_start_equal_to_end_is_refused(self, policy):
+    @pytest.mark.parametrize("overnight", [False, True])
+    def test_start_equal_to_end_is_refused_overnight_or_not(self, policy, overnight):
         with pytest.raises(ValidationError) as excinfo:
-            self.interval(policy, t(9), t(9)).full_clean()
+            self.interval(policy, t(9), t(9), overnight=overnight).full_clean()
 
-        assert excinfo.value.message_dict["end"] == ["The end must be after the start."]
+        assert excinfo.value.message_dict == {
+            "end": [
+                "The start and the end cannot be the same time; use 24/7 for "
+                "round-the-clock hours."
+            ]
+        }
 
     @pytest.mark.parametrize(
         ("start", "end", "overnight"),
         [
             (t(17), t(9), False),
             (t(9), t(9), False),
+            (t(9), t(9), True),
+            (t(0), t(0), True),
             (t(9), t(17), True),
             (t(0), t(23, 59), True),
         ],
@@ -258,6 +266,22 @@ class TestTargets:
             "The resolution target cannot be shorter than the first-response target."
             in excinfo.value.messages
         )
+
+    def test_full_clean_bounds_the_targets_as_the_wizard_does(self, policy):
+        target = SLATarget(
+            policy=policy,
+            priority=Priority.LOW,
+            first_response_minutes=525_601,
+            resolution_minutes=5_256_001,
+        )
+
+        with pytest.raises(ValidationError) as excinfo:
+            target.full_clean()
+
+        assert excinfo.value.message_dict == {
+            "first_response_minutes": ["Ensure this value is less than or equal to 525600."],
+            "resolution_minutes": ["Ensure this value is less than or equal to 5256000."],
+        }
 
     def test_a_zero_first_response_is_refused_by_the_database(self, policy):
         with pytest.raises(IntegrityError), transaction.atomic():
