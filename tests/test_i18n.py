@@ -57,3 +57,14 @@ def test_language_switch_refuses_foreign_redirects(admin_client, admin_user):
     assert response.url == reverse("dashboard")
     admin_user.refresh_from_db()
     assert admin_user.language == "fr"
+
+
+@pytest.mark.django_db
+def test_rates_read_in_the_active_locale():
+    from contracts.models import Rate
+
+    rate = Rate.objects.get(name="Standard labour")
+    with translation.override("fr"):
+        assert str(rate) == "Standard labour (120,00 USD par heure)"
+    with translation.override("en"):
+        assert str(rate) == "Standard labour (120.00 USD per hour)"

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import RateUnit
@@ -65,4 +66,6 @@ class Rate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.amount} {self.currency} {self.get_unit_display()})"
+        # Shown in choice lists: the amount in the reader's number format (120,00 in French).
+        amount = number_format(self.amount, decimal_pos=2, use_l10n=True)
+        return f"{self.name} ({amount} {self.currency} {self.get_unit_display()})"
