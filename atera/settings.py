@@ -47,6 +47,14 @@ ATERA_CURRENCY = os.environ.get("ATERA_CURRENCY", "USD")
 # Extra shared/free-mail domains to refuse as customer domains, and ones to allow again.
 ATERA_FREEMAIL_EXTRA = env_list("ATERA_FREEMAIL_EXTRA")
 ATERA_FREEMAIL_ALLOW = env_list("ATERA_FREEMAIL_ALLOW")
+# Imports: the largest upload, the most data rows, and how far an XLSX may unpack.
+ATERA_IMPORT_MAX_BYTES = int(os.environ.get("ATERA_IMPORT_MAX_BYTES", 50 * 1000 * 1000))
+ATERA_IMPORT_MAX_ROWS = int(os.environ.get("ATERA_IMPORT_MAX_ROWS", 1_000_000))
+ATERA_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("ATERA_IMPORT_MAX_UNPACKED_BYTES", 1000 * 1000 * 1000)
+)
+# A validating or importing job with no sign of life for this long is marked failed.
+ATERA_IMPORT_STALL_SECONDS = int(os.environ.get("ATERA_IMPORT_STALL_SECONDS", 120))
 # -------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -76,6 +84,7 @@ INSTALLED_APPS = [
     "sla",
     "monitoring",
     "tickets",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +201,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "imports-fail-stalled-jobs": {"task": "imports.fail_stalled_jobs", "schedule": 60.0},
+}
+
+# Shared by web and workers (import progress lives here): Redis in production, else files.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "atera",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

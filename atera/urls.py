@@ -13,6 +13,8 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("contracts/", include("contracts.urls")),
     path("sla/", include("sla.urls")),
+    path("imports/", include("imports.urls")),
+    path("api/v1/imports/", include("imports.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]
