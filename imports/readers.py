@@ -40,7 +40,7 @@ _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # A formula cell whose saved result is missing: <c r="B7"><f>…</f></c> or <f …/> shared.
 _UNCACHED_FORMULA = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)'
-    rb"\s*(?:<v>\s*</v>|<v/>)?\s*</c>"
+    rb"\s*(?:<v>\s*</v>|<v\s*/>)?\s*</c>"
 )
 
 
@@ -113,7 +113,9 @@ def cell_text(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) < 1e17:
+        if math.isfinite(value) and value.is_integer():
+            # Integral numbers (phone numbers, ids typed as numbers) as digits: no ".0",
+            # no exponent.
             return str(int(value))
         return repr(value)
     if isinstance(value, datetime.datetime):
