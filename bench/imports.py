@@ -443,9 +443,7 @@ def main() -> None:
             ratio_a = result["seconds"] / floor["seconds"]
             ratio_b = iie / result["seconds"] if iie else float("nan")
             verdict = (
-                "ok"
-                if ratio_a <= 4 and ratio_b >= 20 and result["rss_mb"] < 300
-                else "MISSED"
+                "ok" if ratio_a <= 4 and ratio_b >= 20 and result["rss_mb"] < 300 else "MISSED"
             )
             print(
                 f"  {name:34} (c)/(a) {ratio_a:4.1f}× (≤4)  (b)/(c) {ratio_b:5.1f}× (≥20)"

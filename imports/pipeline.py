@@ -9,6 +9,7 @@ This is the narrow fast path beside django-import-export: the Resources in
 with one set of queries per batch instead of several per row.
 """
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -18,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.db import connection, models
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +40,26 @@ SAMPLE_SIZE = 10
 MAX_OTHER_EMAILS = 50
 _LIST_SPLIT = re.compile(r"[\s,;]+")
 _validate_email = EmailValidator()
+
+
+@functools.lru_cache(maxsize=65536)
+def _domain_ok(domain: str) -> bool:
+    return domain in _validate_email.domain_allowlist or _validate_email.validate_domain_part(
+        domain
+    )
+
+
+def _is_email(address: str) -> bool:
+    """Django's EmailValidator, step for step, with each domain's verdict remembered.
+
+    A file's addresses share few domains, and the domain check (a long regex, then an IP
+    literal check) was most of the cost of validating 250,000 addresses.
+    """
+    if not address or "@" not in address or len(address) > 320:
+        return False
+    user_part, domain_part = address.rsplit("@", 1)
+    return bool(_validate_email.user_regex.match(user_part)) and _domain_ok(domain_part)
+
 
 Progress = Callable[[int, int], None]
 
@@ -235,7 +257,7 @@ def _text(row: Row, column: Column, model, field_name: str) -> str | None:
     value = row.values.get(column.attribute, "")
     if not value:
         return None
-    max_length = model._meta.get_field(field_name).max_length
+    max_length = _max_length(model, field_name)
     if max_length and len(value) > max_length:
         raise RowError(
             column.header,
@@ -243,6 +265,12 @@ def _text(row: Row, column: Column, model, field_name: str) -> str | None:
             % {"count": len(value), "max": max_length},
         )
     return value
+
+
+@functools.cache
+def _max_length(model, field_name: str) -> int | None:
+    # _meta.get_field per cell was a measurable share of a 100,000-row pass.
+    return model._meta.get_field(field_name).max_length
 
 
 def _bool(row: Row, column: Column) -> bool | None:
@@ -255,6 +283,122 @@ def _bool(row: Row, column: Column) -> bool | None:
     if word in FALSE_WORDS:
         return False
     raise RowError(column.header, _("“%(value)s” is not yes or no.") % {"value": value})
+
+
+# --- bulk writes ---------------------------------------------------------------------------
+
+# Values of these fields go to psycopg2 as they are: Django's own preparation of them is a
+# no-op on PostgreSQL, but costs several calls per cell in bulk_create.
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,
+    models.DateTimeField,
+    models.ForeignKey,
+)
+
+
+def _db_value(field, obj):
+    value = getattr(obj, field.attname)
+    if value is None or isinstance(field, _PLAIN_FIELDS):
+        return value
+    return field.get_db_prep_save(value, connection)
+
+
+def _bulk_insert(objs: Iterable[models.Model]) -> None:
+    """``bulk_create``, with one multi-row INSERT per batch on PostgreSQL.
+
+    Like bulk_create: no save() or signals, auto_now fields set, the new primary keys set
+    on the objects. On other databases it is bulk_create itself.
+    """
+    objs = list(objs)
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+        return
+    from psycopg2.extras import execute_values
+
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    # Identifiers from the model's metadata, quoted; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES %s RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), BATCH_SIZE):
+            page = objs[start : start + BATCH_SIZE]
+            for obj in page:
+                for f in stamped:
+                    setattr(obj, f.attname, now)
+            keys = execute_values(
+                cursor.cursor,
+                sql,
+                [tuple(_db_value(f, obj) for f in fields) for obj in page],
+                page_size=len(page),
+                fetch=True,
+            )
+            # PostgreSQL returns the rows of INSERT … VALUES in order (bulk_create relies
+            # on it too).
+            for obj, (pk,) in zip(page, keys, strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
+
+
+def _bulk_update(objs: list[models.Model], field_names: list[str]) -> None:
+    """``bulk_update``, as one UPDATE … FROM (VALUES …) per batch on PostgreSQL.
+
+    bulk_update writes ``SET f = CASE WHEN id=1 THEN … WHEN id=2 …`` per field, which
+    PostgreSQL evaluates row by row against every branch: quadratic in the batch, about
+    4 ms a row at 2,000 rows. A join on a VALUES list is linear.
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objs, field_names, batch_size=BATCH_SIZE)
+        return
+    from psycopg2.extras import execute_values
+
+    meta = model._meta
+    fields = [meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    pk = meta.pk
+    template = "({})".format(", ".join(f"%s::{f.db_type(connection)}" for f in [pk, *fields]))
+    sql = (
+        # Identifiers from the model's metadata, quoted; every value is a parameter.
+        f"UPDATE {quote(meta.db_table)} AS t SET "  # noqa: S608
+        + ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+        + f" FROM (VALUES %s) AS v({', '.join(quote(f.column) for f in [pk, *fields])})"
+        + f" WHERE t.{quote(pk.column)} = v.{quote(pk.column)}"
+        # The keys again, as a list: rows inserted earlier in the same transaction are
+        # not in the table's statistics, and without this the planner hashes the whole
+        # table for every batch (a sequential scan per 2,000 rows).
+        + f" AND t.{quote(pk.column)} = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), BATCH_SIZE):
+            page = objs[start : start + BATCH_SIZE]
+            keys = [int(obj.pk) for obj in page]
+            execute_values(
+                cursor.cursor,
+                # Only the VALUES placeholder may remain; the keys are integers, so their
+                # array literal holds no "%".
+                sql.replace("= ANY(%s)", f"= ANY(ARRAY[{','.join(map(str, keys))}])"),
+                [(obj.pk, *(_db_value(f, obj) for f in fields)) for obj in page],
+                template=template,
+                page_size=len(page),
+            )
 
 
 class Importer:
@@ -439,8 +583,9 @@ class CustomerImporter(Importer):
 
     def save(self, new, updated, domain_updates) -> None:
         if new:
-            created = Customer.objects.bulk_create([customer for customer, _d in new])
-            CustomerDomain.objects.bulk_create(
+            created = [customer for customer, _d in new]
+            _bulk_insert(created)
+            _bulk_insert(
                 CustomerDomain(customer=customer, domain=domain)
                 for customer, (_c, domains) in zip(created, new, strict=True)
                 for domain in domains
@@ -450,13 +595,15 @@ class CustomerImporter(Importer):
                 {f for f in self.text_fields + self.bool_fields if f in self.columns}
                 | {"name", "updated_at"}
             )
-            Customer.objects.bulk_update(updated, fields)
+            _bulk_update(updated, fields)
         if domain_updates:
             CustomerDomain.objects.filter(customer__in=[c for c, _d in domain_updates]).delete()
-            CustomerDomain.objects.bulk_create(
-                CustomerDomain(customer=customer, domain=domain)
-                for customer, domains in domain_updates
-                for domain in domains
+            _bulk_insert(
+                [
+                    CustomerDomain(customer=customer, domain=domain)
+                    for customer, domains in domain_updates
+                    for domain in domains
+                ]
             )
 
 
@@ -565,14 +712,10 @@ class ContactImporter(Importer):
         return ContactRow(row, email, others, customer_name, self.read_fields(row))
 
     def check_address(self, address: str, header: str) -> None:
-        try:
-            if len(address) > 254:
-                raise ValidationError("too long")
-            _validate_email(address)
-        except ValidationError as exc:
+        if len(address) > 254 or not _is_email(address):
             raise RowError(
                 header, _("“%(address)s” is not a valid email address.") % {"address": address}
-            ) from exc
+            )
 
     def load_customers(self, keys: set[str]) -> None:
         missing = keys - self.customers.keys()
@@ -620,7 +763,8 @@ class ContactImporter(Importer):
             ]
             if missing:
                 raise RowError(columns[missing[0]].header, _("A new contact needs this value."))
-            contact = Contact(customer=customer, email=item.email, **data)
+            # customer_id, not customer: the FK descriptor is costly on 100,000 rows.
+            contact = Contact(customer_id=customer and customer.pk, email=item.email, **data)
             self.check_main(item, contact)
             return "new", contact, {}, False
 
@@ -684,18 +828,19 @@ class ContactImporter(Importer):
                 {f for f in self.text_fields + self.bool_fields if f in self.columns}
                 | {"email", "updated_at"}
             )
-            Contact.objects.bulk_update(updated, fields)
+            _bulk_update(updated, fields)
         if readdressed:
             ContactEmail.objects.filter(contact__in=[c for c, _i in readdressed]).delete()
-            ContactEmail.objects.bulk_create(self.addresses(readdressed))
+            _bulk_insert(self.addresses(readdressed))
         if new:
-            Contact.objects.bulk_create([contact for contact, _i in new])
-            ContactEmail.objects.bulk_create(self.addresses(new))
+            _bulk_insert([contact for contact, _i in new])
+            _bulk_insert(self.addresses(new))
 
     @staticmethod
     def addresses(pairs) -> list[ContactEmail]:
         rows = []
         for contact, item in pairs:
-            rows.append(ContactEmail(contact=contact, address=item.email, is_primary=True))
-            rows.extend(ContactEmail(contact=contact, address=a) for a in item.others or ())
+            pk = contact.pk
+            rows.append(ContactEmail(contact_id=pk, address=item.email, is_primary=True))
+            rows.extend(ContactEmail(contact_id=pk, address=a) for a in item.others or ())
         return rows

@@ -61,7 +61,7 @@ def test_export_then_reimport_changes_nothing(kind, file_format, tmp_path):
 
     assert job.error_count == 0, list(job.row_errors.values_list("message", flat=True))
     assert counts(job)[:3] == (0, 0, job.rows_total)
-    assert job.rows_total == (2 if kind == "customers" else 2)
+    assert job.rows_total == 2
 
 
 def test_exported_cells_that_look_like_formulas_are_neutralised():
@@ -98,5 +98,5 @@ def test_an_export_of_no_rows_still_has_the_header(file_format, tmp_path):
 def test_export_command_refuses_an_unknown_format(tmp_path):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="Choose a .csv or .xlsx"):
+    with pytest.raises(CommandError, match=r"Choose a \.csv or \.xlsx"):
         call_command("export_file", "contacts", str(tmp_path / "x.pdf"))

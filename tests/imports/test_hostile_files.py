@@ -140,7 +140,7 @@ def test_a_file_that_is_not_what_its_name_says(name, content, words):
 def test_other_extensions_are_refused_at_upload():
     from imports import services
 
-    with pytest.raises(FileRefused, match="Upload a .xlsx or .csv file"):
+    with pytest.raises(FileRefused, match=r"Upload a \.xlsx or \.csv file"):
         services.create_job("customers", upload(b"Name\nAcme\n", "c.exe"), None)
 
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -18,58 +17,9 @@ from customers.models import Customer
 from imports import services
 from imports.models import ImportJob, Status
 from imports.tasks import import_job, validate_job
+from tests.workers import ROOT, start_worker
 
 from .conftest import CUSTOMER_HEADER, csv_bytes, upload
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def shared(settings):
-    """What this process and worker processes share: the test database, uploads, cache."""
-    # One data folder for both sides: uploads, the file-system broker and the file cache
-    # (when Redis is configured, broker and cache are Redis for both).
-    settings.MEDIA_ROOT = settings.DATA_DIR / "media"
-    settings.ATERA_IMPORT_STALL_SECONDS = 2
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="tests.settings",
-        DATABASE_URL=database_url(),
-        ATERA_DATA_DIR=str(settings.DATA_DIR),
-        ATERA_IMPORT_STALL_SECONDS="2",
-    )
-    return env
-
-
-def start_worker(env) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "atera",
-            "worker",
-            "--pool=solo",
-            "--loglevel=info",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"imports-{os.getpid()}-{time.monotonic_ns()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def wait_for(predicate, timeout=90, what="condition"):
@@ -94,8 +44,8 @@ def customers_file(count: int, start: int = 0) -> bytes:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_process_validates_and_imports_through_the_broker(shared):
-    worker = start_worker(shared)
+def test_a_worker_process_validates_and_imports_through_the_broker(worker_env):
+    worker = start_worker(worker_env)
     try:
         job = services.create_job("customers", upload(customers_file(50), "c.csv"), None)
         validate_job.delay(job.pk)
@@ -111,12 +61,12 @@ def test_a_worker_process_validates_and_imports_through_the_broker(shared):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_fails(shared):
+def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_fails(worker_env):
     job = services.create_job("customers", upload(customers_file(60_000), "c.csv"), None)
     services.validate(job.pk)
     assert services.confirm(job, None)
 
-    worker = start_worker(shared)
+    worker = start_worker(worker_env)
     try:
         import_job.delay(job.pk)
 
@@ -143,7 +93,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_fails(shared):
 
 
 @pytest.mark.django_db
-def test_a_redelivered_task_does_not_import_twice(shared):
+def test_a_redelivered_task_does_not_import_twice(worker_env):
     job = services.create_job("customers", upload(customers_file(3), "c.csv"), None)
     services.validate(job.pk)
     services.validate(job.pk)  # redelivered validation: no second pass
@@ -161,7 +111,7 @@ def test_a_redelivered_task_does_not_import_twice(shared):
 
 
 @pytest.mark.django_db
-def test_a_delivery_while_another_worker_is_alive_does_nothing(shared):
+def test_a_delivery_while_another_worker_is_alive_does_nothing(worker_env):
     job = services.create_job("customers", upload(customers_file(3), "c.csv"), None)
     services.validate(job.pk)
     services.confirm(job, None)
@@ -183,7 +133,7 @@ def test_a_delivery_while_another_worker_is_alive_does_nothing(shared):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_overlapping_imports_at_once_never_create_duplicates(shared, tmp_path):
+def test_overlapping_imports_at_once_never_create_duplicates(worker_env, tmp_path):
     first = tmp_path / "first.csv"
     second = tmp_path / "second.csv"
     first.write_bytes(customers_file(3000))
@@ -193,7 +143,7 @@ def test_overlapping_imports_at_once_never_create_duplicates(shared, tmp_path):
         subprocess.Popen(
             [sys.executable, "manage.py", "import_file", "customers", str(path), "--inline"],
             cwd=ROOT,
-            env=shared,
+            env=worker_env,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
