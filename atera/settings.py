@@ -47,6 +47,10 @@ ATERA_CURRENCY = os.environ.get("ATERA_CURRENCY", "USD")
 # Extra shared/free-mail domains to refuse as customer domains, and ones to allow again.
 ATERA_FREEMAIL_EXTRA = env_list("ATERA_FREEMAIL_EXTRA")
 ATERA_FREEMAIL_ALLOW = env_list("ATERA_FREEMAIL_ALLOW")
+# Where alert emails go (the MSP's address); empty sends none.
+ATERA_ALERT_EMAIL = os.environ.get("ATERA_ALERT_EMAIL", "alerts@localhost")
+# How often the offline check runs, in seconds.
+ATERA_OFFLINE_CHECK_SECONDS = int(os.environ.get("ATERA_OFFLINE_CHECK_SECONDS", "60"))
 # -------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -192,6 +196,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "monitoring-check-offline": {
+        "task": "monitoring.check_offline",
+        "schedule": ATERA_OFFLINE_CHECK_SECONDS,
+        # A late run is useless once the next one is due.
+        "options": {"expires": ATERA_OFFLINE_CHECK_SECONDS},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("contracts/", include("contracts.urls")),
     path("sla/", include("sla.urls")),
+    path("", include("monitoring.urls")),
+    path("api/v1/agent/", include("monitoring.agent_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]
