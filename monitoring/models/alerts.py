@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .profiles import Metric, Severity
+from .profiles import Comparison, Metric, Severity
 
 
 class AlertState(models.TextChoices):
@@ -50,6 +50,7 @@ class Alert(models.Model):
     comparison = models.CharField(
         verbose_name=_("comparison"),
         max_length=3,
+        choices=Comparison.choices,
     )
     threshold = models.DecimalField(
         verbose_name=_("threshold"),
