@@ -51,6 +51,8 @@ def notify_opened(alerts: list[Alert], device: Device, profile: ThresholdProfile
             send_alert_email(alert, device, alert.opened_at)
 
 
+# TODO(latency): the email goes out in the request that opened the alert (on commit); a slow
+# SMTP server slows that report. A Celery task would decouple them.
 def send_alert_email(alert: Alert, device: Device, now: datetime) -> None:
     """Tell the MSP's alert address; a mail failure is logged, never lost in a 500."""
     recipient = settings.ATERA_ALERT_EMAIL

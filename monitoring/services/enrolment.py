@@ -70,6 +70,8 @@ def enrol(
     )
     if enrolment is None:
         raise UnknownCredential(_("Unknown or rotated enrolment token."), field="token")
+    # TODO(duplicates): an agent that lost its state file enrols again as a new device;
+    # matching it to the old one needs a machine identity the agent does not send yet.
     key = secrets.token_urlsafe(32)
     device = Device.objects.create(
         customer=enrolment.customer,
