@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages bench clean
+.PHONY: run test install lint format messages bench bench-agents clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,14 +16,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Web server and Celery worker on SQLite and a file-system broker; Ctrl-C stops both.
+# Web server and Celery worker (with embedded beat for the offline check) on SQLite and a
+# file-system broker; Ctrl-C stops both.
 run: export DJANGO_DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py bootstrap_admin
 	@echo "Console: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the worker)"
-	@$(VENV)/bin/celery -A atera worker --loglevel=info --concurrency=2 & worker=$$!; \
+	@$(VENV)/bin/celery -A atera worker -B --loglevel=info --concurrency=2 & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -47,6 +48,10 @@ messages: install
 
 bench: install
 	$(PY) -m bench.customers
+
+# 5,000 simulated agents against gunicorn on PostgreSQL (see bench/agents.py).
+bench-agents: install
+	$(PY) -m bench.agents $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

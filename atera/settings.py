@@ -55,6 +55,10 @@ ATERA_IMPORT_MAX_UNPACKED_BYTES = int(
 )
 # A validating or importing job with no sign of life for this long is marked failed.
 ATERA_IMPORT_STALL_SECONDS = int(os.environ.get("ATERA_IMPORT_STALL_SECONDS", 120))
+# Where alert emails go (the MSP's address); empty sends none.
+ATERA_ALERT_EMAIL = os.environ.get("ATERA_ALERT_EMAIL", "alerts@localhost")
+# How often the offline check runs, in seconds.
+ATERA_OFFLINE_CHECK_SECONDS = int(os.environ.get("ATERA_OFFLINE_CHECK_SECONDS", "60"))
 # -------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -203,7 +207,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "imports-fail-stalled-jobs": {"task": "imports.fail_stalled_jobs", "schedule": 60.0},
+    "monitoring-check-offline": {
+        "task": "monitoring.check_offline",
+        "schedule": ATERA_OFFLINE_CHECK_SECONDS,
+        # A late run is useless once the next one is due.
+        "options": {"expires": ATERA_OFFLINE_CHECK_SECONDS},
+    },
 }
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # Shared by web and workers (import progress lives here): Redis in production, else files.
 if REDIS_URL:

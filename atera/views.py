@@ -2,11 +2,14 @@
 
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from accounts.permissions import StaffRequiredMixin
 from contacts.models import Contact
 from customers.models import Customer
+from monitoring.models import Device
+from monitoring.selectors import alert_counts
 
 
 class DashboardView(StaffRequiredMixin, TemplateView):
@@ -17,6 +20,8 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         context["customer_count"] = Customer.objects.count()
         context["contact_count"] = Contact.objects.count()
         context["recent_customers"] = Customer.objects.order_by("-created_at")[:8]
+        context["device_count"] = Device.objects.filter(revoked_at__isnull=True).count()
+        context["alert_counts"] = alert_counts(timezone.now())
         return context
 
 

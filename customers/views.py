@@ -16,6 +16,9 @@ from django.views.generic import DetailView, ListView, UpdateView
 from accounts.permissions import AdminRequiredMixin, StaffRequiredMixin, is_admin
 from contacts.models import Contact
 from contracts.models import Contract
+from monitoring import services as monitoring_services
+from monitoring import views as monitoring_views
+from monitoring.models import Device, EnrolmentToken
 from sla import selectors as sla_selectors
 from sla.models import SLAPolicy
 
@@ -168,14 +171,39 @@ class CustomerSLAView(CustomerTabMixin, DetailView):
 
 
 class CustomerDevicesView(CustomerTabMixin, DetailView):
-    template_name = "customers/tab_coming.html"
+    """The customer's devices with their latest values, and the enrolment token.
+
+    Anyone on staff reads it; only admins rotate the token. A new token is shown once, in
+    the answer to the rotation, and never stored in clear.
+    """
+
+    template_name = "monitoring/customer_devices.html"
     tab = "devices"
     tab_title = gettext_lazy("Devices")
-    extra_context = {
-        "coming_text": gettext_lazy(
-            "Devices appear here once the monitoring agent reports them; it is coming soon."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        customer = self.object
+        context["enrolment"] = EnrolmentToken.objects.filter(customer=customer).first()
+        context["page_obj"] = page = monitoring_views.device_page(
+            Device.objects.filter(customer=customer).order_by("revoked_at", "hostname", "pk"),
+            self.request.GET.get("page"),
         )
-    }
+        context["devices"] = page.object_list
+        context["paginator"] = page.paginator
+        context["is_paginated"] = page.has_other_pages()
+        context["server_url"] = self.request.build_absolute_uri("/").rstrip("/")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise PermissionDenied
+        self.object = self.get_object()
+        token = monitoring_services.rotate_enrolment_token(self.object, by=request.user)
+        response = self.render_to_response(self.get_context_data(new_token=token))
+        # The token is in this page only: keep it out of caches and history.
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class CustomerTicketsView(CustomerTabMixin, DetailView):

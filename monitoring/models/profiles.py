@@ -47,6 +47,18 @@ class ThresholdProfile(models.Model):
         default=False,
         help_text=_("Given to every new customer that is not given another profile."),
     )
+    email_information = models.BooleanField(
+        verbose_name=_("email information alerts"),
+        default=False,
+    )
+    email_warning = models.BooleanField(
+        verbose_name=_("email warning alerts"),
+        default=False,
+    )
+    email_critical = models.BooleanField(
+        verbose_name=_("email critical alerts"),
+        default=True,
+    )
     created_at = models.DateTimeField(
         verbose_name=_("created"),
         auto_now_add=True,
@@ -79,6 +91,10 @@ class ThresholdProfile(models.Model):
 
     def clean(self) -> None:
         self.name = (self.name or "").strip()
+
+    def emails(self, severity: str) -> bool:
+        """Whether an alert of this severity is sent by email when it opens."""
+        return bool(getattr(self, f"email_{severity}", False))
 
 
 class ThresholdRule(models.Model):
@@ -158,3 +174,10 @@ class ThresholdRule(models.Model):
             raise ValidationError({"threshold": _("A percentage threshold cannot be above 100.")})
         if self.volume and self.metric not in (Metric.DISK_USED_PERCENT, Metric.DISK_FREE_GB):
             raise ValidationError({"volume": _("Only disk rules apply to a volume.")})
+        if self.metric == Metric.OFFLINE_MINUTES and self.comparison in (
+            Comparison.BELOW,
+            Comparison.AT_MOST,
+        ):
+            raise ValidationError(
+                {"comparison": _("An offline rule counts minutes without a report: use above.")}
+            )

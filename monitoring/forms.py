@@ -1,0 +1,91 @@
+"""Console forms for monitoring: alert filters, snoozing, the threshold profile editor."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Severity, ThresholdProfile, ThresholdRule
+
+ALERT_STATES = [
+    ("active", _("Active")),
+    ("open", _("Open")),
+    ("acknowledged", _("Acknowledged")),
+    ("snoozed", _("Snoozed")),
+    ("resolved", _("Resolved")),
+    ("all", _("All")),
+]
+SNOOZE_HOURS = [(1, _("1 hour")), (4, _("4 hours")), (24, _("1 day")), (72, _("3 days"))]
+
+
+class AlertFilterForm(forms.Form):
+    """The alerts list's filters, read from the query string; bad values are ignored."""
+
+    customer = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=[("", _("Any")), *Severity.choices], required=False
+    )
+    state = forms.ChoiceField(label=_("State"), choices=ALERT_STATES, required=False)
+
+    def value(self, name: str, default=None):
+        self.is_valid()
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "") else value
+
+
+class SnoozeForm(forms.Form):
+    hours = forms.TypedChoiceField(label=_("Snooze for"), choices=SNOOZE_HOURS, coerce=int)
+
+
+class ThresholdProfileForm(forms.ModelForm):
+    # Not the model field: making a profile the default moves the flag from another one,
+    # which the service does in one transaction.
+    make_default = forms.BooleanField(
+        label=_("Default profile"),
+        required=False,
+        help_text=_("Customers without a profile of their own use the default one."),
+    )
+
+    class Meta:
+        model = ThresholdProfile
+        fields = ["name", "description", "email_information", "email_warning", "email_critical"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["make_default"].initial = self.instance.is_default
+        if self.instance.is_default:
+            # There must always be a default: it moves by choosing another profile.
+            self.fields["make_default"].disabled = True
+
+
+class ThresholdRuleForm(forms.ModelForm):
+    class Meta:
+        model = ThresholdRule
+        fields = [
+            "metric",
+            "comparison",
+            "threshold",
+            "duration_minutes",
+            "volume",
+            "severity",
+            "enabled",
+        ]
+
+
+ThresholdRuleFormSet = forms.inlineformset_factory(
+    ThresholdProfile,
+    ThresholdRule,
+    form=ThresholdRuleForm,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+)
+
+
+class DeviceProfileForm(forms.Form):
+    threshold_profile = forms.ModelChoiceField(
+        label=_("Alert threshold profile"),
+        queryset=ThresholdProfile.objects.order_by("name"),
+        required=False,
+        empty_label=_("The customer's profile"),
+    )
