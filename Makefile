@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages bench bench-agents clean
+.PHONY: run test install lint format messages bench bench-agents bench-import clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench: install
 # 5,000 simulated agents against gunicorn on PostgreSQL (see bench/agents.py).
 bench-agents: install
 	$(PY) -m bench.agents $(BENCH_ARGS)
+
+# Contact imports against parse+COPY and django-import-export (BENCH_ARGS=--million).
+bench-import: install
+	$(PY) -m bench.imports $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
