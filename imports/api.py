@@ -104,14 +104,12 @@ class ImportJobConfirmView(APIView):
     def post(self, request, pk: int):
         job = get_object_or_404(ImportJob, pk=pk)
         if not services.confirm(job, request.user):
-            return Response(
-                {
-                    "status": [
-                        str(_("Only a validated job without errors can be confirmed, once."))
-                    ]
-                },
-                status=status.HTTP_409_CONFLICT,
+            problem = (
+                _("This upload was only checked; upload the file again to import it.")
+                if job.dry_run
+                else _("Only a validated job without errors can be confirmed, once.")
             )
+            return Response({"status": [str(problem)]}, status=status.HTTP_409_CONFLICT)
         services.enqueue_import(job)
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from .columns import RESOURCES, columns_for
@@ -32,6 +33,11 @@ def neutralise(value) -> str:
     if text.startswith(FORMULA_TRIGGERS) and not _PHONE_LIKE.match(text):
         return "'" + text
     return text
+
+
+def xlsx_safe(values: list) -> list:
+    """XLSX cannot hold most control characters at all: drop them rather than fail."""
+    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
 
 
 def sheet_title(kind: str) -> str:
@@ -99,7 +105,7 @@ def write_export(kind: str, file_format: str, target, queryset=None) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title(kind))
     for index, row in enumerate(rows):
-        sheet.append([_bold(sheet, t) for t in row] if index == 0 else row)
+        sheet.append([_bold(sheet, t) for t in row] if index == 0 else xlsx_safe(row))
         count += 1
     workbook.save(target)
     return count
@@ -115,12 +121,12 @@ def error_report(job: ImportJob) -> bytes:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Errors"))
-    sheet.append([_bold(sheet, t) for t in [_("Row"), *header, _("Error")]])
+    sheet.append([_bold(sheet, t) for t in xlsx_safe([_("Row"), *header, _("Error")])])
     width = len(header)
     for row, (values, messages) in sorted(by_row.items()):
         cells = [neutralise(v) for v in values][:width] if width else list(values)
         cells += [""] * (width - len(cells))
-        sheet.append([row, *cells, " · ".join(messages)])
+        sheet.append(xlsx_safe([row, *cells, " · ".join(messages)]))
     return _xlsx_bytes(workbook)
 
 

@@ -75,10 +75,10 @@ class ImportJob(models.Model):
     )
     rows_total = models.PositiveIntegerField(verbose_name=_("rows"), default=0)
     rows_processed = models.PositiveIntegerField(verbose_name=_("rows processed"), default=0)
-    new_count = models.PositiveIntegerField(verbose_name=_("new"), default=0)
-    updated_count = models.PositiveIntegerField(verbose_name=_("updated"), default=0)
-    unchanged_count = models.PositiveIntegerField(verbose_name=_("unchanged"), default=0)
-    error_count = models.PositiveIntegerField(verbose_name=_("errors"), default=0)
+    new_count = models.PositiveIntegerField(verbose_name=_("new rows"), default=0)
+    updated_count = models.PositiveIntegerField(verbose_name=_("updated rows"), default=0)
+    unchanged_count = models.PositiveIntegerField(verbose_name=_("unchanged rows"), default=0)
+    error_count = models.PositiveIntegerField(verbose_name=_("row errors"), default=0)
     preview = models.JSONField(
         verbose_name=_("preview"),
         default=dict,

@@ -40,6 +40,8 @@ SAMPLE_SIZE = 10
 MAX_OTHER_EMAILS = 50
 _LIST_SPLIT = re.compile(r"[\s,;]+")
 _validate_email = EmailValidator()
+# C0 controls other than tab and line breaks: invisible, and refused by XLSX files.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -127,8 +129,13 @@ def run(
     sheet = open_sheet(path, extension)
     columns = columns_for(kind)
     rows = iter(sheet.rows)
-    positions, ignored, header = _read_header(rows, columns)
+    positions, ignored, header, ignored_positions = _read_header(rows, columns)
     outcome = Outcome(ignored_columns=ignored, header=header)
+    width = len(header)
+    # Positions inside the header with no header text: a value there has no column.
+    unnamed = [
+        i for i in range(width) if i not in ignored_positions and i not in set(positions.values())
+    ]
     importer = (CustomerImporter if kind == Kind.CUSTOMERS else ContactImporter)(
         columns, outcome, write=write, user=user
     )
@@ -153,6 +160,21 @@ def run(
                 % {"limit": f"{settings.ATERA_IMPORT_MAX_ROWS:,}"}
             )
         row = Row(number, cells, values, headers)
+        stray = [i for i in unnamed if i < len(cells) and cells[i]]
+        stray += [i for i in range(width, len(cells)) if cells[i]]
+        if stray:
+            outcome.errors.append(
+                RowIssue(
+                    number,
+                    _column_letters(stray[0]),
+                    _(
+                        "The value “%(value)s” is outside the header's columns; quote values "
+                        "that contain the delimiter, or give that column a header."
+                    )
+                    % {"value": cells[stray[0]][:50]},
+                    cells,
+                )
+            )
         for attr, i in positions.items():
             if i < len(raw) and raw[i] is UNCACHED:
                 outcome.errors.append(
@@ -175,13 +197,19 @@ def run(
                 progress(outcome.rows, max(total, outcome.rows))
     if batch:
         importer.process(batch)
+    if not outcome.rows:
+        raise FileRefused(
+            _("The file has only the template's example row; add your rows below it.")
+            if outcome.skipped_example_rows
+            else _("The file has a header but no data rows.")
+        )
     if progress:
         progress(outcome.rows, outcome.rows)
     outcome.errors.sort(key=lambda issue: issue.row)
     return outcome
 
 
-def _read_header(rows, columns: tuple[Column, ...]) -> tuple[dict[str, int], list[str], list]:
+def _read_header(rows, columns: tuple[Column, ...]) -> tuple[dict[str, int], list, list, set]:
     """Find the header (the first non-blank row) and map each column to its position."""
     names: dict[str, Column] = {}
     for column in columns:
@@ -198,7 +226,7 @@ def _read_header(rows, columns: tuple[Column, ...]) -> tuple[dict[str, int], lis
         raise FileRefused(_("The file has no header row and no data."))
 
     positions: dict[str, int] = {}
-    unknown, ignored = [], []
+    unknown, ignored, ignored_positions = [], [], set()
     for index, text in enumerate(cells):
         if not text:
             continue
@@ -206,6 +234,7 @@ def _read_header(rows, columns: tuple[Column, ...]) -> tuple[dict[str, int], lis
         if column is None:
             if header_key(text) in resource_ignored:
                 ignored.append(text)
+                ignored_positions.add(index)
             else:
                 unknown.append(text)
             continue
@@ -237,7 +266,16 @@ def _read_header(rows, columns: tuple[Column, ...]) -> tuple[dict[str, int], lis
             _("Row %(row)s is taken as the header, but it has no “%(column)s” column.")
             % {"row": number, "column": missing[0]}
         )
-    return positions, ignored, cells
+    return positions, ignored, cells, ignored_positions
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _ignored_names(columns: tuple[Column, ...]) -> Iterable[str]:
@@ -257,6 +295,13 @@ def _text(row: Row, column: Column, model, field_name: str) -> str | None:
     value = row.values.get(column.attribute, "")
     if not value:
         return None
+    control = _CONTROL.search(value)
+    if control:
+        raise RowError(
+            column.header,
+            _("The value contains an invisible control character (U+%(code)s); remove it.")
+            % {"code": f"{ord(control.group()):04X}"},
+        )
     max_length = _max_length(model, field_name)
     if max_length and len(value) > max_length:
         raise RowError(

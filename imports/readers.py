@@ -11,6 +11,7 @@ import datetime
 import logging
 import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ CHUNK = 1 << 20
 MAX_ZIP_MEMBERS = 10_000
 MAX_MERGED_CELLS = 1_000_000
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# A cell that holds something (a value, inline text or a formula), not just formatting.
+_VALUE_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*?(?<!/)>\s*<(?:v|is|f)\b')
+MAX_COLUMNS = 1000
 # A formula cell whose saved result is missing: <c r="B7"><f>…</f></c> or <f …/> shared.
 _UNCACHED_FORMULA = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)'
@@ -105,6 +109,12 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, str):
         text = value.strip()
+        if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+            # macOS and some exports write "é" as "e" + combining accent: the same name to
+            # the eye must be the same key.
+            text = unicodedata.normalize("NFC", text)
+        if "\x0b" in text:
+            text = text.replace("\x0b", "\n")  # Excel for Mac's line break inside a cell
         if text[:1] == "'" and text[1:2] in FORMULA_TRIGGERS:
             return text[1:]
         return text
@@ -277,12 +287,15 @@ def _inspect_workbook(path: Path) -> set[tuple[int, int]]:
                 raise _unpacked_too_large(budget)
             first_sheet = _first_sheet_part(archive)
             uncached: set[tuple[int, int]] = set()
+            extent = [0, 0]
             for member in members:
                 if not member.filename.endswith((".xml", ".rels", ".vml")):
                     continue
+                first = member.filename == first_sheet
                 budget = _scan_member(
-                    archive, member, budget, uncached if member.filename == first_sheet else None
+                    archive, member, budget, uncached if first else None, extent if first else None
                 )
+            _check_extent(*extent)
             return uncached
     except zipfile.BadZipFile as exc:
         raise FileRefused(
@@ -292,7 +305,42 @@ def _inspect_workbook(path: Path) -> set[tuple[int, int]]:
         raise FileRefused(_("The workbook uses a zip feature that cannot be read.")) from exc
 
 
-def _scan_member(archive, member, budget: int, uncached: set | None) -> int:
+def _check_extent(rows: int, columns: int) -> None:
+    """Refuse a sheet whose used range the reader would have to hold in memory whole.
+
+    The reader allocates every cell from A1 to the last cell with a value, so one stray
+    value in cell XFD1048576 of a tiny file would ask for half a terabyte.
+    """
+    if columns > MAX_COLUMNS:
+        raise FileRefused(
+            _(
+                "The sheet has a value in column %(column)s, far right of any template column; "
+                "delete the cells to the right of your data and upload it again."
+            )
+            % {"column": _column_letters(columns - 1)}
+        )
+    if rows > settings.ATERA_IMPORT_MAX_ROWS + 1000:
+        raise FileRefused(
+            _(
+                "The sheet has a value in row %(row)s; the limit is %(limit)s rows. Delete the "
+                "stray cells below your data, or split the file."
+            )
+            % {"row": f"{rows:,}", "limit": f"{settings.ATERA_IMPORT_MAX_ROWS:,}"}
+        )
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _scan_member(
+    archive, member, budget: int, uncached: set | None, extent: list[int] | None = None
+) -> int:
     tail = b""
     with archive.open(member) as stream:
         while chunk := stream.read(CHUNK):
@@ -311,6 +359,12 @@ def _scan_member(archive, member, budget: int, uncached: set | None) -> int:
             if uncached is not None and b"<f" in window:
                 for match in _UNCACHED_FORMULA.finditer(window):
                     uncached.add((int(match[2]) - 1, _column_index(match[1])))
+            if extent is not None:
+                for match in _VALUE_CELL.finditer(window):
+                    extent[0] = max(extent[0], int(match[2]))
+                    letters = match[1]
+                    if len(letters) > 1:
+                        extent[1] = max(extent[1], _column_index(letters) + 1)
             # Keep the end of the chunk: a tag may straddle two chunks.
             tail = window[-4096:]
     return budget

@@ -32,12 +32,12 @@ def test_xlsx_template_has_header_example_and_explanations(kind):
 
 @pytest.mark.parametrize("kind", ["customers", "contacts"])
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_an_untouched_template_imports_nothing_and_no_error(kind, file_format):
+def test_an_untouched_template_is_refused_as_holding_no_rows(kind, file_format):
     CustomerFactory(name="Example Customer Ltd")  # so the contact example has its customer
     job = run_job(kind, exports.template(kind, file_format), f"t.{file_format}")
-    assert job.error_count == 0, list(job.row_errors.values_list("message", flat=True))
-    assert job.rows_total == 0
-    assert job.preview["skipped_example_rows"] == [2]
+    assert job.status == "failed"
+    assert job.message == "The file has only the template's example row; add your rows below it."
+    assert job.error_count == 0
 
 
 def seed():

@@ -10,7 +10,7 @@ from customers.models import Customer
 from imports.models import Status
 from imports.readers import FileRefused
 
-from .conftest import CUSTOMER_HEADER, csv_bytes, run_job, upload, xlsx_bytes
+from .conftest import CUSTOMER_HEADER, csv_bytes, errors_of, run_job, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +155,47 @@ def test_formula_injection_in_an_import_is_stored_as_plain_text():
     job = run_job("customers", csv_bytes(rows), "c.csv")
     assert job.status == Status.DONE
     assert Customer.objects.get().name == '=HYPERLINK("http://evil")'
+
+
+def test_one_far_away_value_in_a_tiny_workbook_is_refused_not_loaded():
+    """The reader would allocate A1:XFD1048576 (half a terabyte) for this 5 KB file."""
+
+    def stray(workbook, sheet):
+        sheet["XFD1048576"] = "x"
+
+    job = run_job("customers", xlsx_bytes([["Name"], ["Sparse Co"]], stray), "c.xlsx")
+    assert_refused(job, "value in column XFD")
+
+    def far_down(workbook, sheet):
+        sheet["A1048576"] = "x"
+
+    job = run_job("customers", xlsx_bytes([["Name"], ["Sparse Co"]], far_down), "c.xlsx")
+    assert_refused(job, "value in row 1,048,576")
+
+
+def test_control_characters_are_row_errors_and_never_break_a_report_or_export(admin_client):
+    from django.urls import reverse
+
+    rows = [["Name", "Address", "City"], ["Bad\x01Name", "x", "y"], ["Ok", "a\x1bb", "c"]]
+    job = run_job("customers", csv_bytes(rows), "c.csv")
+    assert job.status == Status.FAILED
+    messages = {(row, column): message for row, column, message in errors_of(job)}
+    assert "invisible control or formatting characters" in messages[(2, "Name")]
+    assert messages[(3, "Address")] == (
+        "The value contains an invisible control character (U+001B); remove it."
+    )
+    report = admin_client.get(reverse("imports:errors", args=[job.pk]))
+    assert report.status_code == 200
+
+    # Data that got in another way (the admin site, say) still exports.
+    Customer.objects.create(name="Legacy", address="line\x0bbreak", city="A\x1bB")
+    export = admin_client.get(reverse("imports:export", args=["customers", "xlsx"]))
+    assert export.status_code == 200
+
+
+def test_excel_for_mac_line_breaks_become_newlines():
+    job = run_job(
+        "customers", csv_bytes([["Name", "Address"], ["Acme", "1 Road\x0bTown"]]), "c.csv"
+    )
+    assert job.status == Status.DONE
+    assert Customer.objects.get().address == "1 Road\nTown"

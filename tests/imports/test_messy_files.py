@@ -199,3 +199,40 @@ def test_the_template_example_row_is_skipped():
     job = run_job("customers", csv_bytes(rows), "c.csv")
     assert counts(job) == (1, 0, 0, 0)
     assert job.preview["skipped_example_rows"] == [2]
+
+
+def test_values_outside_the_header_are_row_errors_not_dropped():
+    rows = [
+        ["Name", "Address", "City", "Country"],
+        ["Shift Co", "1 Main St", " Suite 2", "Springfield", "USA"],
+    ]
+    job = run_job("customers", csv_bytes(rows), "c.csv")
+    assert errors_of(job) == [
+        (
+            2,
+            "E",
+            "The value “USA” is outside the header's columns; quote values that contain the "
+            "delimiter, or give that column a header.",
+        )
+    ]
+    job = run_job("customers", b"Name,,City\r\nX,lost value,A\r\n", "c.csv")
+    assert errors_of(job)[0][:2] == (2, "B")
+    job = run_job("customers", b"Name\r\nSmith, Jones & Co\r\n", "c.csv")
+    assert job.error_count == 1
+    assert Customer.objects.count() == 0
+
+
+def test_names_are_unicode_normalised_so_lookalikes_match():
+    import unicodedata
+
+    Customer.objects.create(name="Café Müller GmbH")
+    decomposed = unicodedata.normalize("NFD", "Café Müller GmbH")
+    job = run_job("customers", csv_bytes([["Name", "City"], [decomposed, "Köln"]]), "c.csv")
+    assert counts(job) == (0, 1, 0, 0)
+    assert Customer.objects.get().city == "Köln"
+
+
+def test_a_header_without_rows_is_refused():
+    job = run_job("customers", b"Name,Domains\r\n\r\n\r\n", "c.csv")
+    assert job.status == Status.FAILED
+    assert job.message == "The file has a header but no data rows."

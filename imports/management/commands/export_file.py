@@ -20,6 +20,10 @@ class Command(BaseCommand):
             file_format = exports.format_of(path)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        with path.open("wb") as target:
+        try:
+            target = path.open("wb")
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror}") from exc
+        with target:
             count = exports.write_export(kind, file_format, target)
         self.stderr.write(f"wrote {count} {kind} to {path}")

@@ -4,6 +4,7 @@ import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
@@ -90,13 +91,16 @@ class Command(BaseCommand):
                 return job
             services.fail_stalled_jobs([job.pk])
             processed, total = services.progress_of(job)
-            if (job.status, processed) != shown:
+            if (job.status, processed) != shown and total:
                 self.stderr.write(f"{job.get_status_display()}: {processed} of {total} rows")
                 shown = (job.status, processed)
             time.sleep(POLL_SECONDS)
 
     @staticmethod
     def worker_available() -> bool:
+        if not settings.REDIS_URL:
+            # The file-system broker cannot broadcast a ping; with no Redis, run here.
+            return False
         try:
             return bool(app.control.ping(timeout=1.0))
         except Exception:  # no broker, or one that cannot broadcast: run here
