@@ -15,6 +15,7 @@ import argparse
 import datetime
 import json
 import logging
+import math
 import os
 import platform
 import random
@@ -33,6 +34,8 @@ logger = logging.getLogger("atera-agent")
 # File systems that are not disks a person fills: their use would only raise false alerts.
 PSEUDO_FS = {"squashfs", "tmpfs", "devtmpfs", "overlay", "proc", "sysfs", "nsfs", "ramfs"}
 GB = 1024**3
+# Shorter intervals would hammer the server for no better alerting (rules count minutes).
+MIN_INTERVAL = 5.0
 
 
 class Refused(Exception):
@@ -217,17 +220,37 @@ class Agent:
             time.sleep(max(next_at - time.monotonic(), 0))
 
 
+def seconds(text: str) -> float:
+    """A finite, positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", required=True, help="the console's URL")
     parser.add_argument("--token", help="the customer's enrolment token (first run only)")
-    parser.add_argument("--interval", type=float, default=60, help="seconds between reports")
+    parser.add_argument(
+        "--interval",
+        type=seconds,
+        default=60,
+        help=f"seconds between reports (at least {MIN_INTERVAL:g})",
+    )
+    # For the end-to-end tests only, which cannot wait minutes for a few reports.
+    parser.add_argument("--allow-short-interval", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--state", default="~/.atera-agent.json", help="where the key is kept")
     parser.add_argument("--kind", choices=["workstation", "server", "mac", "other"])
-    parser.add_argument("--max-backoff", type=float, default=300, help="longest retry wait (s)")
+    parser.add_argument("--max-backoff", type=seconds, default=300, help="longest retry wait (s)")
     parser.add_argument("--once", action="store_true", help="send one report and exit")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
+    if args.interval < MIN_INTERVAL and not args.allow_short_interval:
+        parser.error(f"argument --interval: must be at least {MIN_INTERVAL:g} seconds")
     logging.basicConfig(
         level=logging.INFO if args.verbose or not args.once else logging.WARNING,
         format="%(asctime)s %(levelname)s %(message)s",

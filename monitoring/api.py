@@ -7,12 +7,14 @@ JSON body naming the field and the problem.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import math
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
@@ -68,9 +70,18 @@ class FiniteFloatField(serializers.FloatField):
         # JSON true/false would pass as 1 and 0: an agent bug, not a value.
         if isinstance(data, bool) or not isinstance(data, int | float):
             self.fail("invalid")
-        if not math.isfinite(data):
+        try:
+            value = float(data)
+        except OverflowError:
+            # A JSON integer too large for a float (10**400): out of range, not a crash.
+            if data > 0 and self.max_value is not None:
+                self.fail("max_value", max_value=self.max_value)
+            if data < 0 and self.min_value is not None:
+                self.fail("min_value", min_value=self.min_value)
             self.fail("finite")
-        return super().to_internal_value(data)
+        if not math.isfinite(value):
+            self.fail("finite")
+        return super().to_internal_value(value)
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -78,6 +89,29 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date and time that must name its offset.
+
+    DRF makes a naive value aware in the server's time zone before any validator sees it,
+    so the raw input is checked here, before that happens.
+    """
+
+    default_error_messages = {
+        "naive": gettext_lazy("Must carry a time zone (e.g. +00:00 or Z)."),
+    }
+
+    def to_internal_value(self, value):
+        parsed = value
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:
+                parsed = None  # well-formed but impossible: the parent names the format
+        if isinstance(parsed, datetime.datetime) and timezone.is_naive(parsed):
+            self.fail("naive")
+        return super().to_internal_value(value)
 
 
 def percent_field() -> FiniteFloatField:
@@ -92,18 +126,13 @@ class VolumeSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.Serializer):
-    sent_at = serializers.DateTimeField()
+    sent_at = AwareDateTimeField()
     sequence = StrictIntegerField(min_value=1, max_value=2**63 - 1)
     cpu_percent = percent_field()
     memory_percent = percent_field()
     uptime_seconds = StrictIntegerField(min_value=0, max_value=MAX_UPTIME_SECONDS)
     volumes = VolumeSerializer(many=True, max_length=MAX_VOLUMES, required=False)
     agent_version = serializers.CharField(max_length=50, required=False, allow_blank=True)
-
-    def validate_sent_at(self, value):
-        if timezone.is_naive(value):
-            raise serializers.ValidationError(_("Must carry a time zone (e.g. +00:00 or Z)."))
-        return value
 
     def to_report(self) -> services.Report:
         data = self.validated_data

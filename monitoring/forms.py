@@ -71,10 +71,51 @@ class ThresholdRuleForm(forms.ModelForm):
         ]
 
 
+class BaseThresholdRuleFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Refuse two rules on the same metric, comparison, threshold and volume: both
+        would fire on the same values and open the same alert twice."""
+        super().clean()
+        seen: dict[tuple, forms.Form] = {}
+        duplicates: list[forms.Form] = []
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue  # the empty extra row
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if not form.is_valid():
+                continue
+            data = form.cleaned_data
+            identity = (
+                data.get("metric"),
+                data.get("comparison"),
+                data.get("threshold"),  # Decimal: 90 and 90.00 are the same threshold
+                (data.get("volume") or "").strip().casefold(),  # as the evaluation compares
+            )
+            if identity in seen:
+                duplicates.extend(f for f in (seen[identity], form) if f not in duplicates)
+            else:
+                seen[identity] = form
+        if duplicates:
+            # Django's own (translated) formset messages for duplicates.
+            for form in duplicates:
+                form.add_error(None, self.get_form_error())
+            fields = ThresholdRule._meta
+            raise forms.ValidationError(
+                self.get_unique_error_message(
+                    [
+                        fields.get_field(name).verbose_name
+                        for name in ("metric", "comparison", "threshold", "volume")
+                    ]
+                )
+            )
+
+
 ThresholdRuleFormSet = forms.inlineformset_factory(
     ThresholdProfile,
     ThresholdRule,
     form=ThresholdRuleForm,
+    formset=BaseThresholdRuleFormSet,
     extra=1,
     can_delete=True,
     max_num=50,

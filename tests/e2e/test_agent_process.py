@@ -50,6 +50,7 @@ def agent(live_server, tmp_path):
                 token,
                 "--interval",
                 str(interval),
+                "--allow-short-interval",  # seconds, not minutes, to see a few reports
                 "--state",
                 str(tmp_path / "agent.json"),
             ],

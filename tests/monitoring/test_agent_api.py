@@ -175,6 +175,62 @@ class TestBadInput:
         assert not Alert.objects.exists()
         assert Device.objects.get().report_count == 0
 
+    @pytest.mark.parametrize(
+        ("changes", "field", "message"),
+        [
+            ({"cpu_percent": 10**400}, "cpu_percent", "less than or equal to 100"),
+            ({"memory_percent": 10**400}, "memory_percent", "less than or equal to 100"),
+            ({"memory_percent": -(10**400)}, "memory_percent", "greater than or equal to 0"),
+            ({"sequence": 10**400}, "sequence", "less than or equal to"),
+        ],
+    )
+    def test_integers_too_large_for_a_float_are_refused_not_a_500(
+        self, api, key, changes, field, message
+    ):
+        answer = post_report(api, key, report(**changes))
+
+        assert answer.status_code == 400, answer.content
+        assert answer.json()["detail"] == "The request has invalid fields."
+        assert message in answer.json()["fields"][field][0]
+        assert Device.objects.get().report_count == 0
+
+    @pytest.mark.parametrize("name", ["used_percent", "free_gb", "total_gb"])
+    def test_a_volume_integer_too_large_for_a_float_is_refused_not_a_500(self, api, key, name):
+        volume = {"name": "/", "used_percent": 50, "free_gb": 1, "total_gb": 2, name: 10**400}
+
+        answer = post_report(api, key, report(volumes=[volume]))
+
+        assert answer.status_code == 400, answer.content
+        # DRF names the bad volume by its index.
+        assert "less than or equal to" in answer.json()["fields"]["volumes"]["0"][name][0]
+        assert Device.objects.get().report_count == 0
+
+    @pytest.mark.parametrize(
+        "sent_at",
+        [
+            lambda now: now.replace(tzinfo=None).isoformat(),  # the server's own clock
+            lambda now: now.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds"),
+        ],
+    )
+    def test_a_naive_sent_at_is_refused_even_when_the_clock_agrees(self, api, key, sent_at):
+        # settings.TIME_ZONE is UTC: made aware by DRF, this would pass the skew check.
+        answer = post_report(api, key, report(sent_at=sent_at(timezone.now())))
+
+        assert answer.status_code == 400, answer.content
+        assert answer.json()["fields"]["sent_at"] == ["Must carry a time zone (e.g. +00:00 or Z)."]
+        assert Device.objects.get().report_count == 0
+
+    @pytest.mark.parametrize("suffix", ["Z", "+00:00", "+02:00"])
+    def test_a_sent_at_with_an_offset_is_accepted(self, api, key, suffix):
+        now = timezone.now()
+        if suffix == "+02:00":
+            now += timedelta(hours=2)
+        stamp = now.replace(tzinfo=None).isoformat() + suffix
+
+        answer = post_report(api, key, report(sent_at=stamp, volumes=[]))
+
+        assert answer.status_code == 202, answer.content
+
     @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
     def test_nan_and_infinity_are_refused_naming_the_field(self, api, key, constant):
         raw = json.dumps(report(cpu_percent=0)).replace(

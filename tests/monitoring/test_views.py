@@ -325,6 +325,74 @@ class TestProfileEditor:
         assert "A percentage threshold cannot be above 100." in answer.content.decode()
         assert not ThresholdProfile.objects.filter(name="Servers").exists()
 
+    DISK_RULE = {
+        "metric": Metric.DISK_USED_PERCENT,
+        "comparison": "gt",
+        "threshold": "90",
+        "duration_minutes": "0",
+        "volume": "C:",
+        "severity": "warning",
+        "enabled": "on",
+    }
+
+    def test_two_identical_rules_are_refused(self, admin_client):
+        # Same metric, comparison, threshold and volume, written differently.
+        twin = {**self.DISK_RULE, "threshold": "90.00", "volume": "c:", "severity": "critical"}
+
+        answer = admin_client.post(
+            reverse("monitoring:profile_new"), self.formset_data(None, [self.DISK_RULE, twin])
+        )
+
+        assert answer.status_code == 200
+        rules = answer.context["rules"]
+        assert rules.non_form_errors() == [
+            "Please correct the duplicate data for metric, comparison, threshold and volume,"
+            " which must be unique."
+        ]
+        assert [form.non_field_errors() for form in rules.forms] == [
+            ["Please correct the duplicate values below."]
+        ] * 2
+        assert "Please correct the duplicate data for metric" in answer.content.decode()
+        assert not ThresholdProfile.objects.filter(name="Servers").exists()
+
+    def test_a_duplicate_of_a_saved_rule_is_refused_unless_it_is_deleted(self, admin_client):
+        profile = ThresholdProfile.objects.create(name="Servers")
+        saved = profile.rules.create(
+            metric=Metric.DISK_USED_PERCENT, comparison="gt", threshold=90, volume="C:"
+        )
+        existing = {**self.DISK_RULE, "id": str(saved.pk)}
+        url = reverse("monitoring:profile", args=[profile.pk])
+
+        refused = admin_client.post(url, self.formset_data(profile, [existing, self.DISK_RULE]))
+        replaced = admin_client.post(
+            url, self.formset_data(profile, [{**existing, "DELETE": "on"}, self.DISK_RULE])
+        )
+
+        assert refused.status_code == 200
+        assert refused.context["rules"].non_form_errors()
+        assert replaced.status_code == 302
+        assert profile.rules.count() == 1
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"threshold": "95"},
+            {"comparison": "gte"},
+            {"volume": "D:"},
+            {"volume": ""},
+            {"metric": Metric.DISK_FREE_GB},
+        ],
+    )
+    def test_rules_differing_in_one_of_those_fields_are_accepted(self, admin_client, change):
+        other = {**self.DISK_RULE, **change}
+
+        answer = admin_client.post(
+            reverse("monitoring:profile_new"), self.formset_data(None, [self.DISK_RULE, other])
+        )
+
+        assert answer.status_code == 302, answer.context["rules"].non_form_errors()
+        assert ThresholdProfile.objects.get(name="Servers").rules.count() == 2
+
     def test_making_a_profile_the_default_moves_the_flag(self, admin_client):
         answer = admin_client.post(
             reverse("monitoring:profile_new"), self.formset_data(None, [], make_default="on")
