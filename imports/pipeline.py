@@ -29,7 +29,7 @@ from customers.domains import parse_domains
 from customers.models import Customer, CustomerDomain
 from customers.validators import validate_visible_name
 
-from .columns import FALSE_WORDS, TRUE_WORDS, Column, columns_for, header_key
+from .columns import FALSE_WORDS, RESOURCES, TRUE_WORDS, Column, columns_for, header_key
 from .models import Kind
 from .readers import UNCACHED, FileRefused, cell_text, open_sheet
 
@@ -129,7 +129,9 @@ def run(
     sheet = open_sheet(path, extension)
     columns = columns_for(kind)
     rows = iter(sheet.rows)
-    positions, ignored, header, ignored_positions = _read_header(rows, columns)
+    positions, ignored, header, ignored_positions = _read_header(
+        rows, columns, RESOURCES[kind].ignored
+    )
     outcome = Outcome(ignored_columns=ignored, header=header)
     width = len(header)
     # Positions inside the header with no header text: a value there has no column.
@@ -209,13 +211,15 @@ def run(
     return outcome
 
 
-def _read_header(rows, columns: tuple[Column, ...]) -> tuple[dict[str, int], list, list, set]:
+def _read_header(
+    rows, columns: tuple[Column, ...], ignorable: Iterable[str]
+) -> tuple[dict[str, int], list, list, set]:
     """Find the header (the first non-blank row) and map each column to its position."""
     names: dict[str, Column] = {}
     for column in columns:
         for name in (column.header, column.attribute, *column.aliases):
             names[header_key(name)] = column
-    resource_ignored = {header_key(name) for name in _ignored_names(columns)}
+    resource_ignored = {header_key(name) for name in ignorable}
 
     for row_number, raw in rows:
         cells = [cell_text(value) for value in raw]
@@ -276,15 +280,6 @@ def _column_letters(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-def _ignored_names(columns: tuple[Column, ...]) -> Iterable[str]:
-    from .columns import RESOURCES
-
-    for resource in RESOURCES.values():
-        if resource.columns is columns:
-            return resource.ignored
-    return ()
 
 
 # --- shared checks -------------------------------------------------------------------------

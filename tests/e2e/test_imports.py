@@ -46,6 +46,7 @@ def test_admin_imports_contacts_and_reads_the_report(
     try:
         sign_in(page, live_server, "admin@msp.example")
         page.get_by_role("link", name="Import customers").click()
+        screenshot(page, "import-list")
         page.get_by_label("Contacts").check()
         page.get_by_label("File", exact=True).set_input_files(str(path))
         page.get_by_role("button", name="Upload and check").click()
