@@ -12,6 +12,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("contacts/", include("contacts.urls")),
     path("contracts/", include("contracts.urls")),
+    path("tickets/", include("tickets.urls")),
     path("sla/", include("sla.urls")),
     path("imports/", include("imports.urls")),
     path("api/v1/imports/", include("imports.api_urls")),

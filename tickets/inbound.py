@@ -384,3 +384,52 @@ def _process(
     )
     save_attachments(ticket.messages.get(), parsed)
     return ticket, InboundOutcome.ACCEPTED
+
+
+# --- Admin decisions on held mail -----------------------------------------------------
+
+RELEASABLE = (InboundOutcome.QUARANTINED, InboundOutcome.REFUSED)
+
+
+def release(record: InboundMail, customer: Customer | None, by) -> Ticket:
+    """Open a ticket from a quarantined or refused message, for the customer an admin chose."""
+    with transaction.atomic():
+        record = InboundMail.objects.select_for_update().get(pk=record.pk)
+        if record.outcome not in RELEASABLE or not record.raw:
+            raise ValueError("only quarantined or refused mail with its raw message is released")
+        with record.raw.open("rb") as handle:
+            raw = handle.read()
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        text, html = body_parts(parsed)
+        contact = contact_for(record.sender) if record.sender else None
+        if contact is not None and customer is not None and contact.customer_id != customer.pk:
+            contact = None
+        ticket = services.create_ticket(
+            subject=record.subject or "(no subject)",
+            source=TicketSource.EMAIL,
+            customer=customer,
+            requester=contact,
+            requester_email=record.sender,
+            body_text=text,
+            body_html=html,
+            message_id=record.message_id or "",
+            sender=record.sender,
+        )
+        save_attachments(ticket.messages.get(), parsed)
+        record.ticket = ticket
+        record.outcome = InboundOutcome.ACCEPTED
+        record.reason = f"released by user {by.pk} (was: {record.reason})"[:255]
+        record.save(update_fields=["ticket", "outcome", "reason"])
+    logger.info(
+        "inbound record=%s released into ticket=#%s by user=%s", record.pk, ticket.pk, by.pk
+    )
+    return ticket
+
+
+def discard(record: InboundMail, by) -> None:
+    """Drop a held message for good; the record stays, saying who discarded it."""
+    updated = InboundMail.objects.filter(pk=record.pk, outcome__in=RELEASABLE).update(
+        outcome=InboundOutcome.DROPPED, reason=f"discarded by user {by.pk}"
+    )
+    if updated:
+        logger.info("inbound record=%s discarded by user=%s", record.pk, by.pk)
