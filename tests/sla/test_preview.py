@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sla.models import BusinessInterval, Holiday, SLAPolicy, SLATarget
@@ -196,3 +198,16 @@ def test_form_errors_are_shown_on_the_page(admin_client, policy):
     body = response.content.decode()
     assert 'class="alert error"' in body
     assert 'id="id_start_error1"' in body
+
+
+def test_the_preview_adds_no_queries_to_the_page(
+    admin_client, policy, django_assert_max_num_queries
+):
+    # Intervals, holidays and targets are prefetched for the page; the clock reuses them.
+    with CaptureQueriesContext(connection) as plain:
+        admin_client.get(page(policy))
+    with django_assert_max_num_queries(len(plain.captured_queries)):
+        response = admin_client.get(
+            page(policy), {"start": "2027-01-08T16:00", "priority": "high"}
+        )
+    assert "first_response_due" in response.context
