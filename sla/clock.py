@@ -36,6 +36,9 @@ MIDNIGHT = dt.time(0, 0)
 # How long the clock looks for an opening before it gives up: a calendar whose holidays
 # close every working day for three years has, for all practical purposes, no working time.
 MAX_IDLE_DAYS = 3 * 366
+# How far ahead a due time may be: bounds the work (and a ticket's creation) on a calendar
+# with a minute a week and a ten-year target; no SLA is meant to run for a century.
+MAX_HORIZON = dt.timedelta(days=100 * 366)
 
 
 class CalendarError(ValueError):
@@ -282,8 +285,11 @@ class Calendar:
         self._check_open_at_all()
 
         first_day = day = start.astimezone(self.time_zone).date()
+        horizon = first_day + MAX_HORIZON
         idle_days = 0
         while True:
+            if day > horizon:
+                raise OutOfRange(_("The due time is more than a century away on this calendar."))
             # Whole weeks at once; only after the first day, so no span is before start.
             if day > first_day and remaining > self._week_length and self._plain_week(day):
                 remaining -= self._week_length

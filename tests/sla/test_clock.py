@@ -5,7 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sla.clock import Calendar, MissingTarget, NoWorkingTime, WeeklyInterval, due_times
+from sla.clock import (
+    Calendar,
+    MissingTarget,
+    NoWorkingTime,
+    OutOfRange,
+    WeeklyInterval,
+    due_times,
+)
 from sla.models import BusinessInterval, Holiday, SLAPolicy, SLATarget, Weekday
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -252,3 +259,16 @@ def test_a_calendar_for_a_policy_takes_at_most_two_queries(
 def test_due_times_without_a_target_for_the_priority(paris_policy):
     with pytest.raises(MissingTarget):
         due_times(paris_policy, "low", at(PARIS, 2027, 1, 8, 16))
+
+
+def test_a_due_time_a_century_away_is_refused_quickly():
+    one_minute_a_week = Calendar(
+        "Europe/Paris", [WeeklyInterval(Weekday.TUESDAY, dt.time(10), dt.time(10, 1))]
+    )
+    with pytest.raises(OutOfRange):
+        one_minute_a_week.add_business_minutes(at(PARIS, 2027, 1, 4), 5_256_000)
+
+
+def test_a_due_time_past_the_last_representable_date_is_refused():
+    with pytest.raises(OutOfRange):
+        office().add_business_minutes(dt.datetime(9999, 12, 31, 16, tzinfo=UTC), 60 * 24)
