@@ -289,36 +289,36 @@ def receive(raw: bytes) -> InboundResult:
 
     record = InboundMail(
         message_id=message_id,
-        sender=sender.address[:254] if sender else "",
+        # Lower-cased: addresses compare case-insensitively, and the rate limit's lookup
+        # then uses the index.
+        sender=sender.address.lower()[:254] if sender else "",
         subject=subject,
         outcome=InboundOutcome.DROPPED,
     )
-    try:
-        with transaction.atomic():
-            record.save()
-    except IntegrityError:
-        logger.info("duplicate inbound message dropped: message_id=%s", message_id)
-        existing = InboundMail.objects.filter(message_id=message_id).first()
-        return InboundResult(InboundOutcome.DROPPED, "duplicate Message-ID", record=existing)
+    # One transaction for the record and its outcome: if our code fails half-way, nothing
+    # is kept, the listener answers 451 and the MTA retries, instead of the retry being
+    # dropped as a duplicate of a message that was never handled.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            logger.info("duplicate inbound message dropped: message_id=%s", message_id)
+            existing = InboundMail.objects.filter(message_id=message_id).first()
+            return InboundResult(InboundOutcome.DROPPED, "duplicate Message-ID", record=existing)
 
-    try:
-        with transaction.atomic():
-            ticket, outcome = _process(raw, headers, sender, subject, message_id)
-            record.ticket, record.outcome, record.reason = ticket, outcome, ""
-    except _Outcome as stop:
         ticket = None
-        record.outcome, record.reason = stop.outcome, stop.reason
-        log = logger.info if stop.outcome == InboundOutcome.DROPPED else logger.warning
-        log(
-            "inbound message %s: record=%s sender=%s reason=%s",
-            stop.outcome,
-            record.pk,
-            record.sender,
-            stop.reason,
-        )
+        try:
+            with transaction.atomic():
+                ticket, outcome = _process(raw, headers, sender, subject, message_id)
+                record.ticket, record.outcome, record.reason = ticket, outcome, ""
+        except _Outcome as stop:
+            record.outcome, record.reason = stop.outcome, stop.reason
+            log = logger.info if stop.outcome == InboundOutcome.DROPPED else logger.warning
+            log("inbound message %s: record=%s reason=%s", stop.outcome, record.pk, stop.reason)
 
-    record.raw.save(f"inbound-{record.pk}.eml", ContentFile(raw), save=False)
-    record.save()
+        record.raw.save(f"inbound-{record.pk}.eml", ContentFile(raw), save=False)
+        record.save()
     return InboundResult(record.outcome, record.reason, ticket=ticket, record=record)
 
 
@@ -336,7 +336,7 @@ def _process(
 
     limit, window = conf.rate_limit()
     since = timezone.now() - datetime.timedelta(seconds=window)
-    recent = InboundMail.objects.filter(sender__iexact=sender.address, received_at__gte=since)
+    recent = InboundMail.objects.filter(sender=sender.address.lower(), received_at__gte=since)
     if recent.count() > limit:
         raise _Outcome(InboundOutcome.QUARANTINED, f"more than {limit} messages in {window} s")
 

@@ -256,3 +256,18 @@ def test_reply_to_triage_ticket_threads_for_the_same_sender_only(acme):
     assert same.outcome == "threaded"
     assert other.outcome == "accepted"
     assert TicketMessage.objects.filter(ticket=ticket).count() == 2
+
+
+def test_a_failure_of_ours_keeps_nothing_so_the_retry_is_handled(acme, monkeypatch):
+    raw = build_mail(message_id="<retry@acme.example>")
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "create_ticket", broken)
+    with pytest.raises(RuntimeError):
+        receive(raw)
+    assert InboundMail.objects.count() == 0
+
+    monkeypatch.undo()
+    assert receive(raw).outcome == "accepted"
