@@ -170,3 +170,53 @@ def test_counting_weeks_matches_a_quarter_hour_count_without_dst(
         for n in range(quarters)
     )
     assert calendar.business_minutes_between(start, start + step * quarters) == expected
+
+
+# Boundaries from 04:00 on, or at midnight: never inside the hours the clocks change.
+clear_times = st.integers(min_value=16, max_value=96).map(
+    lambda n: dt.time(0, 0) if n == 96 else dt.time(n // 4, n % 4 * 15)
+)
+
+
+@st.composite
+def clear_intervals(draw):
+    weekday = draw(st.integers(min_value=0, max_value=6))
+    start = draw(clear_times)
+    end = draw(clear_times.filter(lambda end: end != start))
+    return WeeklyInterval(weekday, start, end, overnight=end < start)
+
+
+DST_CHANGES = {
+    "Europe/Paris": [
+        dt.datetime(2027, 3, 28, 1, tzinfo=UTC),
+        dt.datetime(2027, 10, 31, 1, tzinfo=UTC),
+    ],
+    "America/New_York": [
+        dt.datetime(2027, 3, 14, 7, tzinfo=UTC),
+        dt.datetime(2027, 11, 7, 6, tzinfo=UTC),
+    ],
+}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(sorted(DST_CHANGES)),
+    st.integers(min_value=0, max_value=1),
+    st.lists(clear_intervals(), min_size=1, max_size=6),
+    st.integers(min_value=-3 * 24 * 4, max_value=0),
+    st.integers(min_value=0, max_value=5 * 24 * 4),
+)
+def test_counting_across_a_dst_change_matches_a_wall_clock_count(
+    zone, change, interval_list, offset, quarters
+):
+    # Where no interval starts or ends in the changing hours, a business minute is simply a
+    # real minute whose wall time lies in an interval; count those one quarter at a time.
+    tz = ZoneInfo(zone)
+    step = dt.timedelta(minutes=15)
+    start = DST_CHANGES[zone][change] + step * offset
+    calendar = Calendar(zone, interval_list)
+    expected = 15 * sum(
+        brute_open(interval_list, set(), (start + step * n).astimezone(tz))
+        for n in range(quarters)
+    )
+    assert calendar.business_minutes_between(start, start + step * quarters) == expected
