@@ -12,6 +12,8 @@ they fall back. Wall times that do not exist or exist twice are resolved like th
 
 A holiday closes its whole local date: an overnight interval is cut at midnight, and only
 the part on the holiday is lost. A 24/7 calendar counts every minute and ignores holidays.
+The clock starts at the next opening when started outside business hours; a calendar that
+never opens, or whose due time lies more than a century ahead, raises a ``CalendarError``.
 """
 
 from __future__ import annotations
