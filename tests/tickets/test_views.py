@@ -307,3 +307,19 @@ def test_ticket_page_renders_sanitised_html(admin_client, customer):
     page = admin_client.get(ticket.get_absolute_url()).content.decode()
     assert "<p>Hello</p>" in page
     assert "alert(1)" not in page
+
+
+def test_inbound_list_and_customer_tab_queries_do_not_grow(admin_client, customer, mail_settings):
+    mail_settings.ATERA_MAIL_RATE_LIMIT = 2
+    for _ in range(4):
+        receive(build_mail(sender="held@gmail.com"))
+    make_ticket(customer)
+    inbound_few = count_queries(admin_client, "/tickets/inbound/")
+    tab_few = count_queries(admin_client, f"/customers/{customer.pk}/tickets/")
+
+    for _ in range(6):
+        receive(build_mail(sender="held@gmail.com"))
+    seed(12, customer)
+
+    assert count_queries(admin_client, "/tickets/inbound/") == inbound_few
+    assert count_queries(admin_client, f"/customers/{customer.pk}/tickets/") == tab_few
