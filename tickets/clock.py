@@ -29,6 +29,15 @@ except ImportError:  # pragma: no cover - only while the SLA clock is not merged
         )
 
 
+def _calendar(policy: SLAPolicy):
+    # Kept on the policy instance: one ticket update asks the calendar several questions,
+    # and building it costs two queries.
+    calendar = getattr(policy, "_ticket_calendar", None)
+    if calendar is None:
+        calendar = policy._ticket_calendar = Calendar.for_policy(policy)
+    return calendar
+
+
 def business_minutes_between(
     policy: SLAPolicy, start: datetime.datetime, end: datetime.datetime
 ) -> int:
@@ -36,7 +45,7 @@ def business_minutes_between(
         return 0
     if Calendar is None:
         return int((end - start).total_seconds() // 60)
-    return Calendar.for_policy(policy).business_minutes_between(start, end)
+    return _calendar(policy).business_minutes_between(start, end)
 
 
 def add_business_minutes(
@@ -47,7 +56,7 @@ def add_business_minutes(
         return start
     if Calendar is None:
         return start + datetime.timedelta(minutes=minutes)
-    return Calendar.for_policy(policy).add_business_minutes(start, minutes)
+    return _calendar(policy).add_business_minutes(start, minutes)
 
 
 def targets_for(
@@ -64,3 +73,12 @@ def targets_for(
     except CalendarError as exc:
         logger.warning("SLA policy=%s gives no due time: %s; fix its hours", policy.pk, exc)
     return None, None
+
+
+def warning_time(
+    policy: SLAPolicy, start: datetime.datetime, due: datetime.datetime
+) -> datetime.datetime:
+    """When the policy's warning share of the business time from ``start`` to ``due`` is
+    used up."""
+    span = business_minutes_between(policy, start, due)
+    return add_business_minutes(policy, start, span * policy.warning_percent // 100)

@@ -67,13 +67,18 @@ def refresh_sla_marks(ticket: Ticket) -> None:
         open_dues.append(ticket.resolution_due)
     ticket.next_due = min(open_dues, default=None)
 
-    # TODO(the calendar has no "fraction of a target" helper): the warning point is the
-    # policy's percentage of the wall-clock span, which is early across nights and weekends.
-    percent = ticket.sla_policy.warning_percent if ticket.sla_policy else 80
     start = ticket.created_at or timezone.now()
-    ticket.attention_at = min(
-        (start + (due - start) * percent / 100 for due in open_dues), default=None
-    )
+    policy = ticket.sla_policy
+    if policy is None:
+        ticket.attention_at = ticket.next_due
+        return
+    try:
+        ticket.attention_at = min(
+            (clock.warning_time(policy, start, due) for due in open_dues), default=None
+        )
+    except clock.CalendarError:
+        logger.warning("SLA policy=%s gives no warning time for ticket=#%s", policy.pk, ticket.pk)
+        ticket.attention_at = ticket.next_due
 
 
 def create_ticket(
