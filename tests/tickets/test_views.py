@@ -323,3 +323,14 @@ def test_inbound_list_and_customer_tab_queries_do_not_grow(admin_client, custome
 
     assert count_queries(admin_client, "/tickets/inbound/") == inbound_few
     assert count_queries(admin_client, f"/customers/{customer.pk}/tickets/") == tab_few
+
+
+def test_django_admin_lists_tickets_and_inbound_mail(admin_client, customer):
+    ticket = make_ticket(customer)
+    receive(build_mail(sender="x@gmail.com"))
+    for url in (
+        "/django-admin/tickets/ticket/",
+        f"/django-admin/tickets/ticket/{ticket.pk}/change/",
+        "/django-admin/tickets/inboundmail/",
+    ):
+        assert admin_client.get(url).status_code == 200, url
