@@ -94,7 +94,8 @@ def parse_sender(raw_from: str) -> _Sender | None:
     # Split the raw header first, then decode each display name: an encoded "Doe, Jane"
     # must not become two addresses.
     for name, address in getaddresses([raw_from or ""]):
-        if "@" in address:
+        # Longer than any deliverable address (RFC 5321): not a sender we can answer.
+        if "@" in address and len(address) <= 254:
             return _Sender(address=address.strip(), display_name=decode_words(name))
     return None
 
@@ -284,6 +285,9 @@ def receive(raw: bytes) -> InboundResult:
     """Apply DESIGN §6 to one raw message and record what became of it."""
     headers = email.message_from_bytes(raw, policy=email.policy.compat32)
     message_id = (message_ids(headers.get("Message-ID", "")) or [None])[0]
+    if message_id and len(message_id) > 255:
+        # TODO(an over-long Message-ID is no reliable key anyway): deduplicated on its start.
+        message_id = message_id[:255]
     sender = parse_sender(headers.get("From", ""))
     subject = decode_words(headers.get("Subject", ""))[:255]
 

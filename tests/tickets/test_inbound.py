@@ -271,3 +271,13 @@ def test_a_failure_of_ours_keeps_nothing_so_the_retry_is_handled(acme, monkeypat
 
     monkeypatch.undo()
     assert receive(raw).outcome == "accepted"
+
+
+def test_over_long_header_values_are_bounded(acme):
+    long_id = "<" + "x" * 400 + "@acme.example>"
+    result = receive(build_mail(message_id=long_id, subject="s" * 400))
+    assert result.outcome == "accepted"
+    assert len(result.record.message_id) == 255
+    assert len(result.ticket.subject) == 255
+    huge_sender = "a" * 300 + "@acme.example"
+    assert receive(build_mail(sender=huge_sender)).line == "dropped: no sender address"
