@@ -73,6 +73,8 @@ class TicketListView(StaffRequiredMixin, PaginatedListMixin, ListView):
         context["status_choices"] = TicketFilterForm.base_fields["status"].choices[2:]
         context["priority_choices"] = TicketFilterForm.base_fields["priority"].choices[1:]
         context["staff"] = staff_users().only("pk", "email", "full_name")
+        # TODO(no customer picker widget yet): every customer in one select, one query.
+        context["customers"] = Customer.objects.order_by("name").values_list("pk", "name")
         customer_id = self.filters.value("customer")
         context["filter_customer"] = (
             Customer.objects.filter(pk=customer_id).only("pk", "name").first()

@@ -334,3 +334,11 @@ def test_django_admin_lists_tickets_and_inbound_mail(admin_client, customer):
         "/django-admin/tickets/inboundmail/",
     ):
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_customer_filter(admin_client, customer):
+    mine = make_ticket(customer)
+    make_ticket(CustomerFactory())
+    response = admin_client.get(f"{LIST}?customer={customer.pk}")
+    assert [t.pk for t in response.context["tickets"]] == [mine.pk]
+    assert f'<option value="{customer.pk}" selected>' in response.content.decode()
