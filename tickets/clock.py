@@ -3,30 +3,10 @@
 import datetime
 import logging
 
+from sla.clock import Calendar, CalendarError, due_times
 from sla.models import SLAPolicy
 
 logger = logging.getLogger(__name__)
-
-try:
-    from sla.clock import Calendar, CalendarError, due_times
-except ImportError:  # pragma: no cover - only while the SLA clock is not merged
-    # TODO(sla.clock is written in parallel): this stand-in counts every minute as a
-    # business minute; it goes away once sla.clock is committed.
-    Calendar = None
-
-    class CalendarError(ValueError):
-        pass
-
-    def due_times(
-        policy: SLAPolicy, priority: str, start: datetime.datetime
-    ) -> tuple[datetime.datetime, datetime.datetime]:
-        target = policy.targets.filter(priority=priority).first()
-        if target is None:
-            raise LookupError(priority)
-        return (
-            start + datetime.timedelta(minutes=target.first_response_minutes),
-            start + datetime.timedelta(minutes=target.resolution_minutes),
-        )
 
 
 def _calendar(policy: SLAPolicy):
@@ -43,8 +23,6 @@ def business_minutes_between(
 ) -> int:
     if end <= start:
         return 0
-    if Calendar is None:
-        return int((end - start).total_seconds() // 60)
     return _calendar(policy).business_minutes_between(start, end)
 
 
@@ -54,8 +32,6 @@ def add_business_minutes(
     """The moment ``minutes`` business minutes after ``start`` (a due time pushed back)."""
     if minutes <= 0:
         return start
-    if Calendar is None:
-        return start + datetime.timedelta(minutes=minutes)
     return _calendar(policy).add_business_minutes(start, minutes)
 
 
