@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+MAIL_PORT ?= 8025
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint format messages bench bench-agents bench-import clean
@@ -16,16 +17,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Web server and Celery worker (with embedded beat for the offline check) on SQLite and a
-# file-system broker; Ctrl-C stops both.
+# Web server, Celery worker (with embedded beat for the offline check) and the SMTP listener
+# for support mail, on SQLite and a file-system broker; Ctrl-C stops all three.
 run: export DJANGO_DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py bootstrap_admin
-	@echo "Console: http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server and the worker)"
+	@echo "Console: http://127.0.0.1:$(PORT)/  Support mail: SMTP 127.0.0.1:$(MAIL_PORT)"
 	@$(VENV)/bin/celery -A atera worker -B --loglevel=info --concurrency=2 & worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(PY) manage.py serve_mail --host 127.0.0.1 --port $(MAIL_PORT) & mail=$$!; \
+	trap 'kill -TERM $$worker $$mail 2>/dev/null; wait $$worker $$mail' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite; on PostgreSQL when DATABASE_URL is set, else SQLite.

@@ -10,6 +10,7 @@ from contacts.models import Contact
 from customers.models import Customer
 from monitoring.models import Device
 from monitoring.selectors import alert_counts
+from tickets.selectors import ticket_counts
 
 
 class DashboardView(StaffRequiredMixin, TemplateView):
@@ -22,6 +23,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         context["recent_customers"] = Customer.objects.order_by("-created_at")[:8]
         context["device_count"] = Device.objects.filter(revoked_at__isnull=True).count()
         context["alert_counts"] = alert_counts(timezone.now())
+        context["ticket_counts"] = ticket_counts(timezone.now())
         return context
 
 

@@ -4,10 +4,12 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.deletion import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +23,7 @@ from monitoring import views as monitoring_views
 from monitoring.models import Device, EnrolmentToken
 from sla import selectors as sla_selectors
 from sla.models import SLAPolicy
+from tickets import selectors as ticket_selectors
 
 from . import selectors, services
 from .forms import (
@@ -207,15 +210,21 @@ class CustomerDevicesView(CustomerTabMixin, DetailView):
 
 
 class CustomerTicketsView(CustomerTabMixin, DetailView):
-    template_name = "customers/tab_coming.html"
+    template_name = "customers/tab_tickets.html"
     tab = "tickets"
     tab_title = gettext_lazy("Tickets")
-    extra_context = {
-        "coming_text": gettext_lazy(
-            "The customer's tickets appear here once tickets by email and portal arrive; "
-            "they are coming soon."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["now"] = timezone.now()
+        tickets = ticket_selectors.ticket_list(
+            self.request.user, now=context["now"], customer_id=self.object.pk
         )
-    }
+        context["page_obj"] = page = Paginator(tickets, 50).get_page(self.request.GET.get("page"))
+        context["tickets"] = page.object_list
+        context["paginator"] = page.paginator
+        context["is_paginated"] = page.has_other_pages()
+        return context
 
 
 class CustomerSecurityView(CustomerTabMixin, UpdateView):

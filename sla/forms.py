@@ -1,4 +1,5 @@
-"""The wizard's SLA and threshold step: pick a policy or describe a new one in place."""
+"""SLA forms: the wizard's SLA and threshold step, and the due-time preview on a policy's
+page."""
 
 import zoneinfo
 
@@ -181,3 +182,18 @@ class SLAStepForm(forms.Form):
                     )
                 targets[priority.value] = (first, resolution)
         return targets
+
+
+class SLAPreviewForm(forms.Form):
+    """The policy page's "when would it be due?" form; a naive start is in the policy's
+    time zone (the view activates it while the form is cleaned)."""
+
+    start = forms.DateTimeField(
+        label=_("Ticket opened at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=Priority.choices,
+        initial=Priority.HIGH,
+    )

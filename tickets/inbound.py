@@ -1,0 +1,439 @@
+"""Inbound support mail: one message in, a ticket opened, added to, refused or dropped.
+
+Both entry points (the SMTP listener and the ``ingest_email`` command) call
+``receive()``; every message leaves an InboundMail record that admins read.
+"""
+
+import datetime
+import email
+import email.policy
+import logging
+import re
+from dataclasses import dataclass
+from email.header import decode_header, make_header
+from email.message import EmailMessage, Message
+from email.utils import getaddresses
+
+import idna
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from contacts.models import Contact, ContactEmail
+from contacts.services import add_contact
+from customers.domains import freemail_domains
+from customers.models import Customer, CustomerDomain
+
+from . import conf, services
+from .choices import TicketStatus
+from .models import Attachment, InboundMail, InboundOutcome, Ticket, TicketMessage, TicketSource
+
+logger = logging.getLogger(__name__)
+
+_TICKET_NUMBER = re.compile(r"\[#(\d{1,12})\]")
+_MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
+_BOUNCE_SENDERS = {"mailer-daemon", "postmaster"}
+
+
+@dataclass
+class InboundResult:
+    """What became of one inbound message; ``line`` is what the command prints."""
+
+    outcome: str
+    reason: str = ""
+    ticket: Ticket | None = None
+    record: InboundMail | None = None
+
+    @property
+    def line(self) -> str:
+        if self.outcome == InboundOutcome.ACCEPTED:
+            return f"created ticket #{self.ticket.pk}"
+        if self.outcome == InboundOutcome.THREADED:
+            return f"added to ticket #{self.ticket.pk}"
+        if self.outcome == InboundOutcome.DROPPED:
+            return f"dropped: {self.reason}"
+        return f"refused: {self.reason}"
+
+
+class _Outcome(Exception):
+    """Ends processing early with a recorded outcome."""
+
+    def __init__(self, outcome: str, reason: str) -> None:
+        super().__init__(reason)
+        self.outcome = outcome
+        self.reason = reason
+
+
+@dataclass
+class _Sender:
+    address: str
+    display_name: str
+
+    @property
+    def local_part(self) -> str:
+        return self.address.rpartition("@")[0].lower()
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2].lower()
+
+
+# --- Parsing --------------------------------------------------------------------------
+
+
+def decode_words(value: str) -> str:
+    """RFC 2047 encoded words to text; undecodable words stay as they came."""
+    try:
+        return str(make_header(decode_header(value or ""))).strip()
+    except (UnicodeError, LookupError, ValueError):
+        return (value or "").strip()
+
+
+def parse_sender(raw_from: str) -> _Sender | None:
+    # Split the raw header first, then decode each display name: an encoded "Doe, Jane"
+    # must not become two addresses.
+    for name, address in getaddresses([raw_from or ""]):
+        # Longer than any deliverable address (RFC 5321): not a sender we can answer.
+        if "@" in address and len(address) <= 254:
+            return _Sender(address=address.strip(), display_name=decode_words(name))
+    return None
+
+
+def split_name(display_name: str, address: str) -> tuple[str, str]:
+    """(first name, last name) from a display name: "Doe, Jane" and "Jane Doe" alike."""
+    name = " ".join(display_name.replace('"', "").split())
+    if "," in name:
+        last, _, first = name.partition(",")
+        return first.strip()[:100], last.strip()[:100]
+    if " " in name:
+        first, _, last = name.rpartition(" ")
+        return first[:100], last[:100]
+    if name:
+        return name[:100], ""
+    return address.partition("@")[0][:100], ""
+
+
+def message_ids(value: str) -> list[str]:
+    return _MESSAGE_IDS.findall(value or "")
+
+
+def body_parts(message: EmailMessage) -> tuple[str, str]:
+    """(plain text, HTML) of the message's main body."""
+    text = html = ""
+    part = message.get_body(preferencelist=("plain",))
+    if part is not None:
+        text = _content(part)
+    part = message.get_body(preferencelist=("html",))
+    if part is not None:
+        html = _content(part)
+    if not text and html:
+        text = services.html_to_text(html)
+    return text.strip(), html
+
+
+def _content(part: Message) -> str:
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError, KeyError):
+        payload = part.get_payload(decode=True) or b""
+        return payload.decode("utf-8", errors="replace")
+
+
+# --- The rules ------------------------------------------------------------------------
+
+
+def loop_reason(headers: Message, sender: _Sender | None) -> str:
+    """Why this message is an auto-reply, a bounce or a loop; empty when it is none."""
+    auto_submitted = (headers.get("Auto-Submitted") or "").strip().lower()
+    if auto_submitted and auto_submitted != "no":
+        return f"auto-submitted ({auto_submitted})"
+    precedence = (headers.get("Precedence") or "").strip().lower()
+    if precedence in {"bulk", "junk", "list"}:
+        return f"precedence {precedence}"
+    if headers.get("X-Autoreply") is not None or headers.get("X-Autorespond") is not None:
+        return "auto-reply"
+    if headers.get_content_type() == "multipart/report":
+        return "delivery report"
+    if sender is None:
+        return "no sender address"
+    if sender.local_part in _BOUNCE_SENDERS:
+        return "bounce"
+    base = sender.local_part.partition("+")[0]
+    if f"{base}@{sender.domain}" in conf.support_addresses():
+        return "mail from our own support address"
+    return ""
+
+
+def contact_for(address: str) -> Contact | None:
+    row = (
+        ContactEmail.objects.annotate(key=Lower("address"))
+        .filter(key=address.lower())
+        .select_related("contact__customer")
+        .first()
+    )
+    return row.contact if row else None
+
+
+def ascii_domain(domain: str) -> str:
+    try:
+        return idna.encode(domain.strip(".").lower(), uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return domain.strip(".").lower()
+
+
+def customer_for_domain(domain: str) -> Customer | None:
+    """The customer owning the sender's domain: exact, or a parent where sub-domains count.
+
+    Free-mail domains never identify a customer.
+    """
+    domain = ascii_domain(domain)
+    if not domain or domain in freemail_domains():
+        return None
+    labels = domain.split(".")
+    # Parents on a dot boundary only: "eu.acme.com" → "acme.com", never "cme.com".
+    parents = [".".join(labels[i:]) for i in range(1, len(labels) - 1)]
+    rows = CustomerDomain.objects.filter(domain__in=[domain, *parents]).select_related("customer")
+    best = None
+    for row in rows:
+        if row.domain == domain:
+            return row.customer
+        if row.customer.allow_subdomains and (best is None or len(row.domain) > len(best.domain)):
+            best = row
+    return best.customer if best else None
+
+
+def threaded_ticket(headers: Message, subject: str) -> Ticket | None:
+    """The ticket this message answers, by its references to our messages or "[#N]"."""
+    ids = message_ids(headers.get("In-Reply-To", "")) + message_ids(headers.get("References", ""))
+    if ids:
+        hit = (
+            TicketMessage.objects.filter(message_id__in=ids)
+            .select_related("ticket__customer")
+            .order_by("-pk")
+            .first()
+        )
+        if hit is not None:
+            return hit.ticket
+    match = _TICKET_NUMBER.search(subject)
+    if match:
+        return Ticket.objects.select_related("customer").filter(pk=int(match[1])).first()
+    return None
+
+
+def may_add_to(ticket: Ticket, sender: _Sender, contact: Contact | None) -> bool:
+    """Only people of the ticket's customer (or, on a triage ticket, its requester) may add
+    to a ticket by mail; anyone else who quotes a number opens new mail."""
+    if ticket.status == TicketStatus.CLOSED:
+        return False
+    if ticket.customer_id is None:
+        return sender.address.lower() == ticket.requester_email.lower()
+    return contact is not None and contact.customer_id == ticket.customer_id
+
+
+def new_contact(customer: Customer, sender: _Sender) -> Contact:
+    first, last = split_name(sender.display_name, sender.address)
+    contact = Contact(customer=customer, first_name=first, last_name=last, email=sender.address)
+    try:
+        with transaction.atomic():
+            add_contact(contact)
+    except IntegrityError:
+        # Another message from the same new sender won the race: use their contact.
+        existing = contact_for(sender.address)
+        if existing is None:
+            raise
+        return existing
+    logger.info("contact created from mail: contact=%s customer=%s", contact.pk, customer.pk)
+    return contact
+
+
+def save_attachments(message: TicketMessage, parsed: EmailMessage) -> list[str]:
+    """Store the message's attachments; returns the names of those over the size limit."""
+    limit = conf.max_attachment_bytes()
+    skipped = []
+    for part in parsed.iter_attachments():
+        payload = part.get_payload(decode=True)
+        if payload is None:
+            continue
+        filename = decode_words(part.get_filename() or "") or "attachment"
+        filename = filename.replace("/", "_").replace("\\", "_")[:200]
+        if len(payload) > limit:
+            skipped.append(filename)
+            continue
+        attachment = Attachment(
+            message=message,
+            filename=filename,
+            content_type=part.get_content_type()[:100],
+            size=len(payload),
+        )
+        attachment.file.save(filename, ContentFile(payload), save=False)
+        attachment.save()
+    if skipped:
+        logger.warning(
+            "attachments over %s bytes not kept: message=%s count=%s",
+            limit,
+            message.pk,
+            len(skipped),
+        )
+    return skipped
+
+
+# --- The pipeline ---------------------------------------------------------------------
+
+
+def receive(raw: bytes) -> InboundResult:
+    """Apply DESIGN §6 to one raw message and record what became of it."""
+    headers = email.message_from_bytes(raw, policy=email.policy.compat32)
+    message_id = (message_ids(headers.get("Message-ID", "")) or [None])[0]
+    if message_id and len(message_id) > 255:
+        # TODO(an over-long Message-ID is no reliable key anyway): deduplicated on its start.
+        message_id = message_id[:255]
+    sender = parse_sender(headers.get("From", ""))
+    subject = decode_words(headers.get("Subject", ""))[:255]
+
+    record = InboundMail(
+        message_id=message_id,
+        # Lower-cased: addresses compare case-insensitively, and the rate limit's lookup
+        # then uses the index.
+        sender=sender.address.lower()[:254] if sender else "",
+        subject=subject,
+        outcome=InboundOutcome.DROPPED,
+    )
+    # One transaction for the record and its outcome: if our code fails half-way, nothing
+    # is kept, the listener answers 451 and the MTA retries, instead of the retry being
+    # dropped as a duplicate of a message that was never handled.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            logger.info("duplicate inbound message dropped: message_id=%s", message_id)
+            existing = InboundMail.objects.filter(message_id=message_id).first()
+            return InboundResult(InboundOutcome.DROPPED, "duplicate Message-ID", record=existing)
+
+        ticket = None
+        try:
+            with transaction.atomic():
+                ticket, outcome = _process(raw, headers, sender, subject, message_id)
+                record.ticket, record.outcome, record.reason = ticket, outcome, ""
+        except _Outcome as stop:
+            record.outcome, record.reason = stop.outcome, stop.reason
+            log = logger.info if stop.outcome == InboundOutcome.DROPPED else logger.warning
+            log("inbound message %s: record=%s reason=%s", stop.outcome, record.pk, stop.reason)
+
+        record.raw.save(f"inbound-{record.pk}.eml", ContentFile(raw), save=False)
+        record.save()
+    return InboundResult(record.outcome, record.reason, ticket=ticket, record=record)
+
+
+def _process(
+    raw: bytes,
+    headers: Message,
+    sender: _Sender | None,
+    subject: str,
+    message_id: str | None,
+) -> tuple[Ticket, str]:
+    if len(raw) > conf.max_message_bytes():
+        raise _Outcome(InboundOutcome.REFUSED, "message too large")
+    if reason := loop_reason(headers, sender):
+        raise _Outcome(InboundOutcome.DROPPED, reason)
+
+    limit, window = conf.rate_limit()
+    since = timezone.now() - datetime.timedelta(seconds=window)
+    recent = InboundMail.objects.filter(sender=sender.address.lower(), received_at__gte=since)
+    if recent.count() > limit:
+        raise _Outcome(InboundOutcome.QUARANTINED, f"more than {limit} messages in {window} s")
+
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    text, html = body_parts(parsed)
+    contact = contact_for(sender.address)
+    if contact is not None and contact.ignore_email:
+        raise _Outcome(InboundOutcome.REFUSED, "contact's email is ignored")
+
+    ticket = threaded_ticket(headers, subject)
+    if ticket is not None and may_add_to(ticket, sender, contact):
+        message = services.add_customer_message(
+            ticket,
+            body_text=text,
+            body_html=html,
+            author_contact=contact,
+            sender=sender.address,
+            message_id=message_id or "",
+        )
+        save_attachments(message, parsed)
+        logger.info(
+            "inbound message threaded: ticket=#%s contact=%s",
+            ticket.pk,
+            getattr(contact, "pk", None),
+        )
+        return ticket, InboundOutcome.THREADED
+
+    customer = contact.customer if contact else customer_for_domain(sender.domain)
+    is_active_main = contact is not None and contact.is_main and contact.active
+    if customer is not None and customer.tickets_by_main_contact_only and not is_active_main:
+        raise _Outcome(InboundOutcome.REFUSED, "tickets by main contact only")
+    if customer is not None and contact is None:
+        contact = new_contact(customer, sender)
+
+    ticket = services.create_ticket(
+        subject=subject or "(no subject)",
+        source=TicketSource.EMAIL,
+        customer=customer,
+        requester=contact,
+        requester_email=sender.address,
+        body_text=text,
+        body_html=html,
+        message_id=message_id or "",
+        sender=sender.address,
+    )
+    save_attachments(ticket.messages.get(), parsed)
+    return ticket, InboundOutcome.ACCEPTED
+
+
+# --- Admin decisions on held mail -----------------------------------------------------
+
+RELEASABLE = (InboundOutcome.QUARANTINED, InboundOutcome.REFUSED)
+
+
+def release(record: InboundMail, customer: Customer | None, by) -> Ticket:
+    """Open a ticket from a quarantined or refused message, for the customer an admin chose."""
+    with transaction.atomic():
+        record = InboundMail.objects.select_for_update().get(pk=record.pk)
+        if record.outcome not in RELEASABLE or not record.raw:
+            raise ValueError("only quarantined or refused mail with its raw message is released")
+        with record.raw.open("rb") as handle:
+            raw = handle.read()
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        text, html = body_parts(parsed)
+        contact = contact_for(record.sender) if record.sender else None
+        if contact is not None and customer is not None and contact.customer_id != customer.pk:
+            contact = None
+        ticket = services.create_ticket(
+            subject=record.subject or "(no subject)",
+            source=TicketSource.EMAIL,
+            customer=customer,
+            requester=contact,
+            requester_email=record.sender,
+            body_text=text,
+            body_html=html,
+            message_id=record.message_id or "",
+            sender=record.sender,
+        )
+        save_attachments(ticket.messages.get(), parsed)
+        record.ticket = ticket
+        record.outcome = InboundOutcome.ACCEPTED
+        record.reason = f"released by user {by.pk} (was: {record.reason})"[:255]
+        record.save(update_fields=["ticket", "outcome", "reason"])
+    logger.info(
+        "inbound record=%s released into ticket=#%s by user=%s", record.pk, ticket.pk, by.pk
+    )
+    return ticket
+
+
+def discard(record: InboundMail, by) -> None:
+    """Drop a held message for good; the record stays, saying who discarded it."""
+    updated = InboundMail.objects.filter(pk=record.pk, outcome__in=RELEASABLE).update(
+        outcome=InboundOutcome.DROPPED, reason=f"discarded by user {by.pk}"
+    )
+    if updated:
+        logger.info("inbound record=%s discarded by user=%s", record.pk, by.pk)
