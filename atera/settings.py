@@ -59,6 +59,18 @@ ATERA_IMPORT_STALL_SECONDS = int(os.environ.get("ATERA_IMPORT_STALL_SECONDS", 12
 ATERA_ALERT_EMAIL = os.environ.get("ATERA_ALERT_EMAIL", "alerts@localhost")
 # How often the offline check runs, in seconds.
 ATERA_OFFLINE_CHECK_SECONDS = int(os.environ.get("ATERA_OFFLINE_CHECK_SECONDS", "60"))
+# Tickets from email: the product's own support addresses (mail goes to them, never from
+# them; the first one sends replies), the largest message and attachment kept, and how
+# many messages one sender may send in a window before the rest are quarantined.
+ATERA_SUPPORT_ADDRESSES = env_list("ATERA_SUPPORT_ADDRESSES", "support@localhost")
+ATERA_MAIL_MAX_MESSAGE_BYTES = int(
+    os.environ.get("ATERA_MAIL_MAX_MESSAGE_BYTES", 30 * 1000 * 1000)
+)
+ATERA_MAIL_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("ATERA_MAIL_MAX_ATTACHMENT_BYTES", 10 * 1000 * 1000)
+)
+ATERA_MAIL_RATE_LIMIT = int(os.environ.get("ATERA_MAIL_RATE_LIMIT", "20"))
+ATERA_MAIL_RATE_WINDOW_SECONDS = int(os.environ.get("ATERA_MAIL_RATE_WINDOW_SECONDS", "600"))
 # -------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:

@@ -1,43 +1,26 @@
-"""Ticket and inbound-mail settings, with the defaults that suit a local install.
+"""The support addresses as the mail pipeline compares them, from ``ATERA_SUPPORT_ADDRESSES``.
 
-TODO(atera/settings.py is outside the tickets work): move these into the settings block
-that reads the environment; until then each is read here, settings first, then the
-environment.
+Sizes and the rate limit are plain settings (``settings.ATERA_MAIL_*``); only the addresses
+need normalising before use.
 """
-
-import os
 
 from django.conf import settings
 
 
-def _setting(name: str, default: str) -> str:
-    return str(getattr(settings, name, os.environ.get(name, default)))
-
-
 def support_addresses() -> frozenset[str]:
     """The product's own support addresses, lower-cased: mail goes to them, never from."""
-    raw = getattr(settings, "ATERA_SUPPORT_ADDRESSES", None)
-    if raw is None:
-        raw = os.environ.get("ATERA_SUPPORT_ADDRESSES", "support@localhost").split(",")
-    return frozenset(a.strip().lower() for a in raw if a.strip())
+    return frozenset(a.strip().lower() for a in settings.ATERA_SUPPORT_ADDRESSES if a.strip())
+
+
+def is_support_address(address: str) -> bool:
+    """Whether ``address`` is one of ours, "+tag" sub-addresses included."""
+    base, _, domain = address.strip().lower().rpartition("@")
+    return f"{base.partition('+')[0]}@{domain}" in support_addresses()
 
 
 def reply_address() -> str:
-    """The address replies are sent from: the first support address."""
-    return sorted(support_addresses())[0] if support_addresses() else settings.DEFAULT_FROM_EMAIL
-
-
-def max_attachment_bytes() -> int:
-    return int(_setting("ATERA_MAIL_MAX_ATTACHMENT_BYTES", str(10 * 1000 * 1000)))
-
-
-def max_message_bytes() -> int:
-    return int(_setting("ATERA_MAIL_MAX_MESSAGE_BYTES", str(30 * 1000 * 1000)))
-
-
-def rate_limit() -> tuple[int, int]:
-    """At most this many messages per sender in this many seconds; more are quarantined."""
-    return (
-        int(_setting("ATERA_MAIL_RATE_LIMIT", "20")),
-        int(_setting("ATERA_MAIL_RATE_WINDOW_SECONDS", "600")),
-    )
+    """The address replies are sent from: the first support address as configured."""
+    for address in settings.ATERA_SUPPORT_ADDRESSES:
+        if address.strip():
+            return address.strip()
+    return settings.DEFAULT_FROM_EMAIL

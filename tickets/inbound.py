@@ -15,6 +15,7 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses
 
 import idna
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
@@ -159,8 +160,7 @@ def loop_reason(headers: Message, sender: _Sender | None) -> str:
         return "no sender address"
     if sender.local_part in _BOUNCE_SENDERS:
         return "bounce"
-    base = sender.local_part.partition("+")[0]
-    if f"{base}@{sender.domain}" in conf.support_addresses():
+    if conf.is_support_address(sender.address):
         return "mail from our own support address"
     return ""
 
@@ -249,7 +249,7 @@ def new_contact(customer: Customer, sender: _Sender) -> Contact:
 
 def save_attachments(message: TicketMessage, parsed: EmailMessage) -> list[str]:
     """Store the message's attachments; returns the names of those over the size limit."""
-    limit = conf.max_attachment_bytes()
+    limit = settings.ATERA_MAIL_MAX_ATTACHMENT_BYTES
     skipped = []
     for part in parsed.iter_attachments():
         payload = part.get_payload(decode=True)
@@ -333,12 +333,12 @@ def _process(
     subject: str,
     message_id: str | None,
 ) -> tuple[Ticket, str]:
-    if len(raw) > conf.max_message_bytes():
+    if len(raw) > settings.ATERA_MAIL_MAX_MESSAGE_BYTES:
         raise _Outcome(InboundOutcome.REFUSED, "message too large")
     if reason := loop_reason(headers, sender):
         raise _Outcome(InboundOutcome.DROPPED, reason)
 
-    limit, window = conf.rate_limit()
+    limit, window = settings.ATERA_MAIL_RATE_LIMIT, settings.ATERA_MAIL_RATE_WINDOW_SECONDS
     since = timezone.now() - datetime.timedelta(seconds=window)
     recent = InboundMail.objects.filter(sender=sender.address.lower(), received_at__gte=since)
     if recent.count() > limit:
