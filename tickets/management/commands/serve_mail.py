@@ -1,11 +1,14 @@
-"""Run the SMTP listener an MTA forwards support mail to; each message goes to receive()."""
+"""Run the SMTP or LMTP listener an MTA forwards support mail to; each message goes to
+receive()."""
 
 import asyncio
 import logging
 import signal
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.lmtp import LMTP
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
@@ -18,10 +21,12 @@ logger = logging.getLogger(__name__)
 class SupportMailHandler:
     """Accepts mail for the support addresses only, and hands each message to receive()."""
 
+    def __init__(self, lmtp: bool = False) -> None:
+        self.lmtp = lmtp
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        base, _, domain = address.lower().rpartition("@")
-        if f"{base.partition('+')[0]}@{domain}" not in conf.support_addresses():
-            logger.warning("SMTP recipient refused: %s is not a support address", address)
+        if not conf.is_support_address(address):
+            logger.warning("recipient refused: %s is not a support address", address)
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -29,11 +34,18 @@ class SupportMailHandler:
     async def handle_DATA(self, server, session, envelope):
         try:
             result = await sync_to_async(_receive, thread_sensitive=True)(envelope.content)
+            status = "250 2.0.0 Message accepted"
         except Exception:
             logger.exception("inbound message could not be processed; the MTA will retry")
-            return "451 4.3.0 Temporary failure, try again later"
-        logger.info("SMTP message: %s", result.line)
-        return "250 Message accepted"
+            status = "451 4.3.0 Temporary failure, try again later"
+        else:
+            logger.info("inbound message: %s", result.line)
+        if self.lmtp:
+            # LMTP answers DATA once per accepted recipient (RFC 2033 §4.2). The message is
+            # one ticket whatever the number of support addresses it went to, so every
+            # recipient shares its outcome.
+            return "\r\n".join([status] * max(len(envelope.rcpt_tos), 1))
+        return status
 
 
 def _receive(raw: bytes):
@@ -44,22 +56,36 @@ def _receive(raw: bytes):
         close_old_connections()
 
 
+class LMTPController(Controller):
+    """The same listener speaking LMTP, for an MTA that delivers locally (Postfix, Exim)."""
+
+    def factory(self):
+        return LMTP(self.handler, **self.SMTP_kwargs)
+
+
 class Command(BaseCommand):
-    help = "Listen for support mail over SMTP and open or update tickets from it."
+    help = "Listen for support mail over SMTP (or LMTP) and open or update tickets from it."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8025)
+        parser.add_argument(
+            "--lmtp",
+            action="store_true",
+            help="Speak LMTP instead of SMTP: one reply per recipient after DATA.",
+        )
 
-    def handle(self, *args, host: str, port: int, **options):
-        controller = Controller(
-            SupportMailHandler(),
+    def handle(self, *args, host: str, port: int, lmtp: bool, **options):
+        controller_class = LMTPController if lmtp else Controller
+        controller = controller_class(
+            SupportMailHandler(lmtp=lmtp),
             hostname=host,
             port=port,
-            data_size_limit=conf.max_message_bytes(),
+            data_size_limit=settings.ATERA_MAIL_MAX_MESSAGE_BYTES,
         )
         controller.start()
-        self.stdout.write(f"Listening for support mail on {host}:{port}", ending="\n")
+        protocol = "LMTP" if lmtp else "SMTP"
+        self.stdout.write(f"Listening for support mail ({protocol}) on {host}:{port}")
         self.stdout.flush()
         try:
             asyncio.run(_wait_for_signal())
