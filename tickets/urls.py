@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/reply/", views.TicketReplyView.as_view(), name="reply"),
     path("<int:pk>/update/", views.TicketUpdateView.as_view(), name="update"),
     path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
+    path("reports/sla/", views.SLAReportView.as_view(), name="sla_report"),
     path("inbound/", views.InboundListView.as_view(), name="inbound"),
     path("inbound/<int:pk>/release/", views.InboundReleaseView.as_view(), name="release"),
     path("inbound/<int:pk>/discard/", views.InboundDiscardView.as_view(), name="discard"),

@@ -4,18 +4,18 @@ import logging
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.permissions import AdminRequiredMixin, StaffRequiredMixin
 from customers.models import Customer
 
-from . import inbound, selectors, services
+from . import inbound, reports, selectors, services
 from .forms import (
     PAGE_SIZE,
     InboundFilterForm,
@@ -211,6 +211,48 @@ class AttachmentView(StaffRequiredMixin, View):
             content_type="application/octet-stream",
         )
         response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class SLAReportView(StaffRequiredMixin, TemplateView):
+    """The SLA report per customer and period, as a page or (``?format=csv``) a CSV file."""
+
+    template_name = "tickets/sla_report.html"
+
+    def get(self, request, *args, **kwargs):
+        now = timezone.now()
+        form = reports.SLAReportForm.from_query(request.GET, today=timezone.localdate(now))
+        report = None
+        if form.is_valid():
+            report = reports.sla_report(
+                request.user,
+                date_from=form.cleaned_data["date_from"],
+                date_to=form.cleaned_data["date_to"],
+                customer=form.cleaned_data["customer"],
+                now=now,
+            )
+            if request.GET.get("format") == "csv":
+                return self.csv_response(form, report)
+        context = self.get_context_data(form=form, report=report, now=now)
+        if report is not None:
+            context["chart"] = reports.share_chart(report.rows)
+            context["export_query"] = self.export_query(request)
+        return self.render_to_response(context, status=200 if report is not None else 400)
+
+    @staticmethod
+    def export_query(request) -> str:
+        params = request.GET.copy()
+        params["format"] = "csv"
+        return params.urlencode()
+
+    @staticmethod
+    def csv_response(form, report) -> HttpResponse:
+        data = form.cleaned_data
+        response = HttpResponse(
+            reports.as_csv(reports.csv_rows(report)), content_type="text/csv; charset=utf-8"
+        )
+        filename = f"sla-report-{data['date_from']:%Y-%m-%d}-{data['date_to']:%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
 
