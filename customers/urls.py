@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:pk>/tickets/", views.CustomerTicketsView.as_view(), name="tickets"),
     path("<int:pk>/security/", views.CustomerSecurityView.as_view(), name="security"),
     path("<int:pk>/edit/", views.CustomerEditView.as_view(), name="edit"),
+    path(
+        "<int:pk>/attach-tickets/",
+        views.CustomerAttachTicketsView.as_view(),
+        name="attach_tickets",
+    ),
     path("<int:pk>/service/", views.CustomerServiceView.as_view(), name="edit_service"),
     path("<int:pk>/delete/", views.CustomerDeleteView.as_view(), name="delete"),
 ]

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, ListView, UpdateView
 
 from accounts.permissions import AdminRequiredMixin, StaffRequiredMixin, is_admin
@@ -23,6 +24,7 @@ from monitoring import views as monitoring_views
 from monitoring.models import Device, EnrolmentToken
 from sla import selectors as sla_selectors
 from sla.models import SLAPolicy
+from tickets import attach as ticket_attach
 from tickets import selectors as ticket_selectors
 
 from . import selectors, services
@@ -269,10 +271,55 @@ class CustomerEditView(AdminRequiredMixin, CustomerTabMixin, UpdateView):
         return super().get_queryset().prefetch_related("domains")
 
     def form_valid(self, form):
+        before = set(self.object.domains.values_list("domain", flat=True))
         response = super().form_valid(form)
         logger.info("customer=%s edited by user=%s", self.object.pk, self.request.user.pk)
         messages.success(self.request, _("Customer “%(name)s” saved.") % {"name": self.object})
+
+        # New domains may explain tickets that are waiting for triage: offer to attach them.
+        added = [d for d in form.cleaned_data["domains"] if d not in before]
+        if added and ticket_attach.plan(self.object, added).count:
+            query = urlencode([("domain", domain) for domain in added])
+            return redirect(
+                f"{reverse('customers:attach_tickets', args=[self.object.pk])}?{query}"
+            )
         return response
+
+
+class CustomerAttachTicketsView(AdminRequiredMixin, CustomerTabMixin, DetailView):
+    """Attach the open tickets without a customer that came from the customer's domains.
+
+    GET previews, POST attaches; the domains come as repeated ``domain`` parameters (those
+    just added), or are all of the customer's when none is given.
+    """
+
+    template_name = "customers/attach_tickets.html"
+    tab = "tickets"
+    tab_title = gettext_lazy("Attach tickets")
+
+    def domains(self, params) -> list[str]:
+        return params.getlist("domain") or list(
+            self.object.domains.values_list("domain", flat=True)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plan"] = ticket_attach.plan(self.object, self.domains(self.request.GET))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        result = ticket_attach.attach(self.object, self.domains(request.POST), by=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s ticket attached to %(name)s.",
+                "%(count)s tickets attached to %(name)s.",
+                result.tickets,
+            )
+            % {"count": result.tickets, "name": self.object.name},
+        )
+        return redirect("customers:tickets", pk=self.object.pk)
 
 
 class CustomerDeleteView(AdminRequiredMixin, CustomerTabMixin, DetailView):
