@@ -344,3 +344,10 @@ def test_query_count_does_not_grow_with_tickets(
     assert page.context["report"].total.opened == 50
     with django_assert_max_num_queries(few), frozen():
         admin_client.get(REPORT, {**PERIOD, "format": "csv"})
+
+
+def test_french_page_takes_iso_dates_and_shows_local_numbers(admin_client, data):
+    with frozen():
+        page = admin_client.get(REPORT, PERIOD, HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+    assert page.status_code == 200
+    assert "71,4" in page.content.decode()  # the share of first responses met, all customers
