@@ -7,7 +7,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages bench bench-agents bench-import clean
+.PHONY: run test install lint format messages bench bench-agents bench-import bench-mail clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench: install
 # 5,000 simulated agents against gunicorn on PostgreSQL (see bench/agents.py).
 bench-agents: install
 	$(PY) -m bench.agents $(BENCH_ARGS)
+
+# 5,000 messages over real SMTP into serve_mail against stdlib parsing (see bench/mail.py).
+bench-mail: install
+	$(PY) -m bench.mail $(BENCH_ARGS)
 
 # Contact imports against parse+COPY and django-import-export (BENCH_ARGS=--million).
 bench-import: install

@@ -4,10 +4,10 @@ receive()."""
 import asyncio
 import logging
 import signal
+from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
@@ -21,7 +21,10 @@ logger = logging.getLogger(__name__)
 class SupportMailHandler:
     """Accepts mail for the support addresses only, and hands each message to receive()."""
 
-    def __init__(self, lmtp: bool = False) -> None:
+    def __init__(self, executor: ThreadPoolExecutor, lmtp: bool = False) -> None:
+        # Messages are handled on these threads, each with its own database connection:
+        # while one waits on the database, another parses.
+        self.executor = executor
         self.lmtp = lmtp
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -33,7 +36,8 @@ class SupportMailHandler:
 
     async def handle_DATA(self, server, session, envelope):
         try:
-            result = await sync_to_async(_receive, thread_sensitive=True)(envelope.content)
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self.executor, _receive, envelope.content)
             status = "250 2.0.0 Message accepted"
         except Exception:
             logger.exception("inbound message could not be processed; the MTA will retry")
@@ -70,15 +74,22 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8025)
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=4,
+            help="Messages handled at once, each on a database connection of its own.",
+        )
+        parser.add_argument(
             "--lmtp",
             action="store_true",
             help="Speak LMTP instead of SMTP: one reply per recipient after DATA.",
         )
 
-    def handle(self, *args, host: str, port: int, lmtp: bool, **options):
+    def handle(self, *args, host: str, port: int, lmtp: bool, workers: int, **options):
+        executor = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="mail")
         controller_class = LMTPController if lmtp else Controller
         controller = controller_class(
-            SupportMailHandler(lmtp=lmtp),
+            SupportMailHandler(executor, lmtp=lmtp),
             hostname=host,
             port=port,
             data_size_limit=settings.ATERA_MAIL_MAX_MESSAGE_BYTES,
@@ -91,6 +102,9 @@ class Command(BaseCommand):
             asyncio.run(_wait_for_signal())
         finally:
             controller.stop()
+            # Messages being handled finish before the process ends: their senders were
+            # not answered yet, and an answered message must be recorded.
+            executor.shutdown(wait=True)
 
 
 async def _wait_for_signal() -> None:

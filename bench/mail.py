@@ -1,0 +1,319 @@
+"""Inbound support mail over real SMTP against parsing the same messages with the standard
+library alone, on PostgreSQL.
+
+On a database of its own (dropped, created afresh and migrated), seeds 2,000 customers
+with 10,000 contacts, starts ``serve_mail`` as a subprocess on a free loopback port, and
+has a second process send 5,000 messages over several concurrent SMTP connections: mail
+from known contacts, from new senders at customers' domains (who become contacts) and
+from unknown domains (triage tickets). Waits until every message has an InboundMail
+record, then prints messages per second, the ratio to ``email.message_from_bytes`` with
+the default policy over the same bytes, and the messages lost (must be 0).
+
+    .venv/bin/python -m bench.mail [--messages 5000] [--connections 8] [--lmtp] [--keep]
+"""
+
+import argparse
+import email
+import email.policy
+import json
+import os
+import random
+import smtplib
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/atera_bench_mail")
+
+ROOT = Path(__file__).resolve().parent.parent
+CUSTOMERS = 2_000
+CONTACTS_PER_CUSTOMER = 5
+SUPPORT = "support@localhost"
+
+
+# --- database ------------------------------------------------------------------------------
+
+
+def admin_connection():
+    import psycopg2
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=db["USER"],
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        password=db["PASSWORD"] or None,
+    )
+    connection.autocommit = True
+    return connection, db["NAME"]
+
+
+def recreate_database() -> None:
+    connection, name = admin_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def drop_database() -> None:
+    from django.db import connections
+
+    connections.close_all()
+    connection, name = admin_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connection.close()
+
+
+def seed() -> None:
+    from django.db import connection, transaction
+
+    from contacts.models import Contact, ContactEmail
+    from customers.models import Customer, CustomerDomain
+
+    with transaction.atomic():
+        customers = Customer.objects.bulk_create(
+            Customer(name=f"Customer {i:05d}", allow_subdomains=i % 4 == 0)
+            for i in range(CUSTOMERS)
+        )
+        CustomerDomain.objects.bulk_create(
+            (CustomerDomain(customer=c, domain=f"c{i}.example") for i, c in enumerate(customers)),
+            batch_size=5000,
+        )
+        contacts = Contact.objects.bulk_create(
+            (
+                Contact(
+                    customer=c,
+                    first_name=f"First{n}",
+                    last_name=f"Last{i}",
+                    email=f"person{n}@c{i}.example",
+                    is_main=n == 0,
+                )
+                for i, c in enumerate(customers)
+                for n in range(CONTACTS_PER_CUSTOMER)
+            ),
+            batch_size=5000,
+        )
+        ContactEmail.objects.bulk_create(
+            (ContactEmail(contact=c, address=c.email, is_primary=True) for c in contacts),
+            batch_size=5000,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+def build_messages(count: int) -> list[bytes]:
+    """A realistic mix: 60 % known contacts, 30 % new senders at customers' domains (some at
+    sub-domains), 10 % unknown domains; a fifth in HTML too, a tenth with an attachment."""
+    rng = random.Random(42)
+    messages = []
+    for n in range(count):
+        customer = rng.randrange(CUSTOMERS)
+        kind = n % 10
+        if kind < 6:
+            sender = f"First{n % 5} Last{customer} <person{n % 5}@c{customer}.example>"
+        elif kind < 9:
+            host = f"eu.c{customer}.example" if customer % 4 == 0 else f"c{customer}.example"
+            sender = f'"Nouveau, Né {n}" <new{n}@{host}>'
+        else:
+            sender = f"Stranger {n} <someone{n}@unknown{n}.example>"
+        message = EmailMessage()
+        message["From"] = sender
+        message["To"] = SUPPORT
+        message["Subject"] = f"Ticket {n}: the printer on floor {n % 7} is down"
+        message["Message-ID"] = f"<bench-{n}@c{customer}.example>"
+        message["Date"] = "Fri, 04 Dec 2026 12:00:00 +0000"
+        body = f"Hello,\n\nrequest {n}: nothing prints since this morning.\n" + "Details. " * 40
+        message.set_content(body)
+        if n % 5 == 0:
+            message.add_alternative(f"<p>Hello,</p><p>request <b>{n}</b></p>", subtype="html")
+        if n % 10 == 3:
+            message.add_attachment(
+                bytes(rng.randrange(256) for _ in range(2048)),
+                maintype="application",
+                subtype="octet-stream",
+                filename=f"log-{n}.bin",
+            )
+        # CRLF line ends, as on the wire: smtplib sends bytes as they are.
+        messages.append(message.as_bytes(policy=email.policy.SMTP))
+    return messages
+
+
+def stdlib_rate(messages: list[bytes]) -> float:
+    """Messages per second that parsing alone reaches: the floor of any mail pipeline."""
+    start = time.perf_counter()
+    for raw in messages:
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        parsed.get_body(preferencelist=("plain",))
+    return len(messages) / (time.perf_counter() - start)
+
+
+# --- the sender (a process of its own) -----------------------------------------------------
+
+
+def send(path: str, port: int, connections: int, lmtp: bool) -> None:
+    """Deliver every message in ``path`` over ``connections`` concurrent sessions; print
+    a JSON summary of the replies."""
+    messages = [file.read_bytes() for file in sorted(Path(path).glob("*.eml"))]
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def worker(share: list[bytes]) -> None:
+        client_class = smtplib.LMTP if lmtp else smtplib.SMTP
+        with client_class("127.0.0.1", port, timeout=120) as client:
+            for raw in share:
+                try:
+                    client.sendmail("mta@relay.example", [SUPPORT], raw)
+                except smtplib.SMTPException as exc:
+                    with lock:
+                        failures.append(repr(exc)[:200])
+
+    threads = [
+        threading.Thread(target=worker, args=(messages[i::connections],))
+        for i in range(connections)
+    ]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    print(json.dumps({"sent": len(messages), "failures": failures, "seconds": elapsed}))
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("serve_mail exited before listening")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("serve_mail did not start listening")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--lmtp", action="store_true", help="deliver over LMTP instead")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--send", nargs=2, metavar=("FOLDER", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.send:
+        send(args.send[0], int(args.send[1]), args.connections, args.lmtp)
+        return
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-mail-"))
+    os.environ["ATERA_DATA_DIR"] = str(workdir)
+    os.environ["ATERA_SUPPORT_ADDRESSES"] = SUPPORT
+    import django
+
+    django.setup()
+    recreate_database()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(f"seeding {CUSTOMERS:,} customers, {CUSTOMERS * 5:,} contacts…", file=sys.stderr)
+    seed()
+
+    from django.db.models import Count
+
+    from tickets.models import InboundMail, Ticket
+
+    messages = build_messages(args.messages)
+    floor = stdlib_rate(messages)
+    batch = workdir / "outbox"
+    batch.mkdir()
+    for n, raw in enumerate(messages):
+        (batch / f"{n:06d}.eml").write_bytes(raw)
+
+    port = free_port()
+    server_command = [sys.executable, "manage.py", "serve_mail", "--port", str(port)]
+    # The server's log goes to a file: a pipe nobody reads would fill and stall it.
+    server_log = workdir / "serve_mail.log"
+    server = subprocess.Popen(
+        server_command + (["--lmtp"] if args.lmtp else []),
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=server_log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port, server)
+        print(f"sending {len(messages):,} messages…", file=sys.stderr)
+        start = time.perf_counter()
+        sender = subprocess.run(
+            [sys.executable, "-m", "bench.mail", "--send", str(batch), str(port)]
+            + ["--connections", str(args.connections)]
+            + (["--lmtp"] if args.lmtp else []),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        summary = json.loads(sender.stdout)
+        deadline = time.monotonic() + 120
+        while InboundMail.objects.count() < len(messages) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    recorded = InboundMail.objects.count()
+    outcomes = dict(InboundMail.objects.values_list("outcome").annotate(n=Count("pk")))
+    rate = recorded / elapsed
+    print(
+        f"\n{'inbound mail, ' + ('LMTP' if args.lmtp else 'SMTP'):34} {'messages':>8}"
+        f" {'seconds':>8} {'msg/s':>8} {'ratio':>7}"
+    )
+    print(
+        f"{'stdlib parse only (floor)':34} {len(messages):8,d} {len(messages) / floor:8.2f}"
+        f" {floor:8.0f} {1:6.1f}×"
+    )
+    print(
+        f"{'serve_mail → InboundMail recorded':34} {recorded:8,d} {elapsed:8.2f} {rate:8.0f}"
+        f" {floor / rate:6.1f}×"
+    )
+    lost = len(messages) - recorded
+    print(
+        f"\nconnections {args.connections}; client send time {summary['seconds']:.2f} s;"
+        f" SMTP failures {len(summary['failures'])}; lost {lost}; outcomes {outcomes};"
+        f" tickets {Ticket.objects.count():,}"
+    )
+    for failure in summary["failures"][:5]:
+        print(f"  {failure}")
+    if lost or summary["failures"]:
+        print(f"serve_mail's log: {server_log}")
+    if not args.keep:
+        drop_database()
+    if lost or summary["failures"]:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
