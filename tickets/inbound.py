@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 
 import idna
@@ -35,6 +36,11 @@ logger = logging.getLogger(__name__)
 _TICKET_NUMBER = re.compile(r"\[#(\d{1,12})\]")
 _MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
 _BOUNCE_SENDERS = {"mailer-daemon", "postmaster"}
+# Control characters: none belongs in a one-line value (a subject, a name, an address).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+# Deeper MIME nesting than any mail client writes; the parser recurses once per level.
+MAX_MIME_DEPTH = 30
+MALFORMED = "malformed message"
 
 
 @dataclass
@@ -83,6 +89,76 @@ class _Sender:
 # --- Parsing --------------------------------------------------------------------------
 
 
+def _storable(value: str) -> str:
+    # Lone surrogates (undecodable bytes) cannot be encoded for the database either.
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def clean_line(value: str) -> str:
+    """One line fit to store and to put back in a header: no NUL (PostgreSQL refuses it),
+    no CR/LF or other control character; folding and runs of white space become one space.
+    """
+    value = _storable(value or "").replace("\x00", "")
+    return " ".join(_CONTROLS.sub(" ", value).split())
+
+
+def clean_text(value: str) -> str:
+    """A body fit to store: line breaks and tabs kept, NUL removed."""
+    return _storable(value or "").replace("\x00", "")
+
+
+def header_values(headers: Message, name: str) -> list[str]:
+    """Every value of header ``name`` as text, unfolding left to the caller.
+
+    Raw 8-bit bytes are read as UTF-8 (RFC 6532), else as latin-1, never as "\ufffd".
+    """
+    values = []
+    for key, value in headers.raw_items():
+        if key.lower() != name.lower():
+            continue
+        raw = str(value).encode("utf-8", "surrogateescape")
+        try:
+            values.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            values.append(raw.decode("latin-1"))
+    return values
+
+
+def header(headers: Message, name: str) -> str:
+    values = header_values(headers, name)
+    return values[0] if values else ""
+
+
+def parse_headers(raw: bytes) -> Message:
+    """The header block only: the body's MIME structure is parsed later, with care."""
+    return BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+
+
+def _depth(message: Message) -> int:
+    deepest, stack = 0, [(message, 1)]
+    while stack:
+        part, level = stack.pop()
+        deepest = max(deepest, level)
+        if part.is_multipart() and isinstance(part.get_payload(), list):
+            stack.extend((child, level + 1) for child in part.get_payload())
+    return deepest
+
+
+def parse_message(raw: bytes) -> tuple[EmailMessage, str, str]:
+    """(message, plain text, HTML); a message we cannot read raises ``_Outcome``."""
+    try:
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        if _depth(parsed) > MAX_MIME_DEPTH:
+            raise _Outcome(InboundOutcome.REFUSED, f"{MALFORMED} (MIME parts nested too deep)")
+        text, html = body_parts(parsed)
+    except _Outcome:
+        raise
+    except (RecursionError, Exception) as exc:  # untrusted input: any parser failure
+        logger.warning("inbound message not parsed: %s", type(exc).__name__)
+        raise _Outcome(InboundOutcome.REFUSED, MALFORMED) from exc
+    return parsed, text, html
+
+
 def decode_words(value: str) -> str:
     """RFC 2047 encoded words to text; undecodable words stay as they came."""
     try:
@@ -97,7 +173,9 @@ def parse_sender(raw_from: str) -> _Sender | None:
     for name, address in getaddresses([raw_from or ""]):
         # Longer than any deliverable address (RFC 5321): not a sender we can answer.
         if "@" in address and len(address) <= 254:
-            return _Sender(address=address.strip(), display_name=decode_words(name))
+            return _Sender(
+                address=clean_line(address), display_name=clean_line(decode_words(name))
+            )
     return None
 
 
@@ -128,6 +206,7 @@ def body_parts(message: EmailMessage) -> tuple[str, str]:
     part = message.get_body(preferencelist=("html",))
     if part is not None:
         html = _content(part)
+    text, html = clean_text(text), clean_text(html)
     if not text and html:
         text = services.html_to_text(html)
     return text.strip(), html
@@ -146,10 +225,10 @@ def _content(part: Message) -> str:
 
 def loop_reason(headers: Message, sender: _Sender | None) -> str:
     """Why this message is an auto-reply, a bounce or a loop; empty when it is none."""
-    auto_submitted = (headers.get("Auto-Submitted") or "").strip().lower()
+    auto_submitted = clean_line(header(headers, "Auto-Submitted")).lower()
     if auto_submitted and auto_submitted != "no":
         return f"auto-submitted ({auto_submitted})"
-    precedence = (headers.get("Precedence") or "").strip().lower()
+    precedence = clean_line(header(headers, "Precedence")).lower()
     if precedence in {"bulk", "junk", "list"}:
         return f"precedence {precedence}"
     if headers.get("X-Autoreply") is not None or headers.get("X-Autorespond") is not None:
@@ -205,7 +284,7 @@ def customer_for_domain(domain: str) -> Customer | None:
 
 def threaded_ticket(headers: Message, subject: str) -> Ticket | None:
     """The ticket this message answers, by its references to our messages or "[#N]"."""
-    ids = message_ids(headers.get("In-Reply-To", "")) + message_ids(headers.get("References", ""))
+    ids = message_ids(header(headers, "In-Reply-To")) + message_ids(header(headers, "References"))
     if ids:
         hit = (
             TicketMessage.objects.filter(message_id__in=ids)
@@ -255,7 +334,7 @@ def save_attachments(message: TicketMessage, parsed: EmailMessage) -> list[str]:
         payload = part.get_payload(decode=True)
         if payload is None:
             continue
-        filename = decode_words(part.get_filename() or "") or "attachment"
+        filename = clean_line(decode_words(part.get_filename() or "")) or "attachment"
         filename = filename.replace("/", "_").replace("\\", "_")[:200]
         if len(payload) > limit:
             skipped.append(filename)
@@ -263,7 +342,7 @@ def save_attachments(message: TicketMessage, parsed: EmailMessage) -> list[str]:
         attachment = Attachment(
             message=message,
             filename=filename,
-            content_type=part.get_content_type()[:100],
+            content_type=clean_line(part.get_content_type())[:100],
             size=len(payload),
         )
         attachment.file.save(filename, ContentFile(payload), save=False)
@@ -283,13 +362,15 @@ def save_attachments(message: TicketMessage, parsed: EmailMessage) -> list[str]:
 
 def receive(raw: bytes) -> InboundResult:
     """Apply DESIGN §6 to one raw message and record what became of it."""
-    headers = email.message_from_bytes(raw, policy=email.policy.compat32)
-    message_id = (message_ids(headers.get("Message-ID", "")) or [None])[0]
+    # The raw headers only (the body is parsed once, later, if the message gets that far);
+    # compat32 keeps each header as it came, so From is split before it is decoded.
+    headers = BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+    message_id = (message_ids(clean_line(header(headers, "Message-ID"))) or [None])[0]
     if message_id and len(message_id) > 255:
         # TODO(an over-long Message-ID is no reliable key anyway): deduplicated on its start.
         message_id = message_id[:255]
-    sender = parse_sender(headers.get("From", ""))
-    subject = decode_words(headers.get("Subject", ""))[:255]
+    sender = parse_sender(header(headers, "From"))
+    subject = clean_line(decode_words(header(headers, "Subject")))[:255]
 
     record = InboundMail(
         message_id=message_id,
@@ -317,7 +398,7 @@ def receive(raw: bytes) -> InboundResult:
                 ticket, outcome = _process(raw, headers, sender, subject, message_id)
                 record.ticket, record.outcome, record.reason = ticket, outcome, ""
         except _Outcome as stop:
-            record.outcome, record.reason = stop.outcome, stop.reason
+            record.outcome, record.reason = stop.outcome, clean_line(stop.reason)[:255]
             log = logger.info if stop.outcome == InboundOutcome.DROPPED else logger.warning
             log("inbound message %s: record=%s reason=%s", stop.outcome, record.pk, stop.reason)
 
@@ -344,8 +425,7 @@ def _process(
     if recent.count() > limit:
         raise _Outcome(InboundOutcome.QUARANTINED, f"more than {limit} messages in {window} s")
 
-    parsed = email.message_from_bytes(raw, policy=email.policy.default)
-    text, html = body_parts(parsed)
+    parsed, text, html = parse_message(raw)
     contact = contact_for(sender.address)
     if contact is not None and contact.ignore_email:
         raise _Outcome(InboundOutcome.REFUSED, "contact's email is ignored")
@@ -403,8 +483,10 @@ def release(record: InboundMail, customer: Customer | None, by) -> Ticket:
             raise ValueError("only quarantined or refused mail with its raw message is released")
         with record.raw.open("rb") as handle:
             raw = handle.read()
-        parsed = email.message_from_bytes(raw, policy=email.policy.default)
-        text, html = body_parts(parsed)
+        try:
+            parsed, text, html = parse_message(raw)
+        except _Outcome as exc:
+            raise ValueError("the held message cannot be read") from exc
         contact = contact_for(record.sender) if record.sender else None
         if contact is not None and customer is not None and contact.customer_id != customer.pk:
             contact = None

@@ -3,6 +3,7 @@
 import datetime
 import html as html_lib
 import logging
+import re
 from email.utils import make_msgid
 
 import nh3
@@ -21,6 +22,8 @@ from .choices import TicketStatus
 from .models import MessageKind, Ticket, TicketMessage
 
 logger = logging.getLogger(__name__)
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 # Tags and attributes a mail body may keep: enough for formatted mail, nothing that runs.
 _ALLOWED_TAGS = {
@@ -216,8 +219,10 @@ def send_reply(ticket: Ticket, message: TicketMessage) -> None:
     if earlier:
         headers["In-Reply-To"] = earlier[-1]
         headers["References"] = " ".join(earlier[-20:])
+    # A subject stored before inbound mail was cleaned may hold line breaks: one line, always.
+    subject = " ".join(_CONTROLS.sub(" ", f"[#{ticket.pk}] {ticket.subject}").split())
     EmailMessage(
-        subject=f"[#{ticket.pk}] {ticket.subject}",
+        subject=subject,
         body=message.body_text,
         from_email=conf.reply_address(),
         to=[ticket.requester_email],

@@ -3,6 +3,7 @@
 import logging
 
 from django.contrib import messages
+from django.core.mail import BadHeaderError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -134,7 +135,20 @@ class TicketReplyView(TicketMixin, View):
             services.add_note(ticket, request.user, form.cleaned_data["body"])
             messages.success(request, _("Internal note added."))
         else:
-            services.reply(ticket, request.user, form.cleaned_data["body"])
+            try:
+                services.reply(ticket, request.user, form.cleaned_data["body"])
+            except (BadHeaderError, UnicodeError, ValueError):
+                # A requester address or subject that cannot go into a mail header: the
+                # reply is not kept, and the technician is told instead of seeing a 500.
+                logger.warning("reply to ticket=#%s not mailable", ticket.pk, exc_info=True)
+                messages.error(
+                    request,
+                    _(
+                        "The reply was not sent: the requester's address cannot be mailed. "
+                        "Correct it, then send the reply again."
+                    ),
+                )
+                return redirect(ticket)
             if ticket.requester_email:
                 messages.success(request, _("Reply sent to the requester."))
             else:

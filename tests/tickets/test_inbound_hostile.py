@@ -1,0 +1,191 @@
+"""receive() against hostile or broken mail, as a QA pass sent it through ``ingest_email``.
+
+These run on PostgreSQL in CI: a NUL in a stored value fails there, not on SQLite.
+"""
+
+import pytest
+from django.core import mail
+
+from contacts.models import Contact
+from tests.factories import ContactFactory, CustomerDomainFactory, CustomerFactory, UserFactory
+from tickets.inbound import receive
+from tickets.models import InboundMail, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def acme(mail_settings, default_policy):
+    customer = CustomerFactory(name="Acme")
+    CustomerDomainFactory(customer=customer, domain="acme.example")
+    return customer
+
+
+def raw_mail(*headers: bytes, body: bytes = b"Please help.\r\n") -> bytes:
+    defaults = {
+        b"from": b"From: Jane Doe <jane@acme.example>",
+        b"to": b"To: support@localhost",
+        b"subject": b"Subject: Printer on fire",
+    }
+    given = {h.split(b":", 1)[0].lower(): h for h in headers}
+    lines = [h for name, h in defaults.items() if name not in given] + list(headers)
+    if b"message-id" not in given:
+        lines.append(b"Message-ID: <" + str(id(lines)).encode() + b"@acme.example>")
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+def stored_values(ticket: Ticket) -> list[str]:
+    message = ticket.messages.get()
+    values = [ticket.subject, ticket.requester_email, message.body_text, message.body_html]
+    values += [message.sender, message.message_id]
+    values += [a.filename for a in message.attachments.all()]
+    if ticket.requester:
+        values += [ticket.requester.first_name, ticket.requester.last_name]
+    record = InboundMail.objects.get(ticket=ticket)
+    return [*values, record.subject, record.sender, record.message_id or "", record.reason]
+
+
+# --- 1. NUL and control characters ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        raw_mail(b"Subject: print\x00er"),
+        raw_mail(b"Subject: =?utf-8?q?print=00er?="),
+        raw_mail(body=b"Please\x00 help.\r\n"),
+        raw_mail(b"From: Ja\x00ne <jane.nul@acme.example>"),
+        raw_mail(b"From: =?utf-8?q?Ja=00ne_Doe?= <jane.nul@acme.example>"),
+        raw_mail(b"Message-ID: <nul\x00id@acme.example>"),
+        raw_mail(b"From: jane\x00x@acme.example"),
+        raw_mail(
+            b"MIME-Version: 1.0",
+            b'Content-Type: multipart/mixed; boundary="b"',
+            body=(
+                b"--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+                b"--b\r\nContent-Type: application/octet-stream\r\n"
+                b'Content-Disposition: attachment; filename="lo\x00g.txt"\r\n\r\ndata\r\n--b--\r\n'
+            ),
+        ),
+    ],
+    ids=["subject", "encoded-subject", "body", "name", "encoded-name", "msgid", "from", "file"],
+)
+def test_nul_bytes_are_stripped_before_storing(acme, raw):
+    result = receive(raw)
+
+    assert result.outcome == "accepted"
+    values = stored_values(result.ticket)
+    assert not [v for v in values if "\x00" in v]
+    assert not [c for c in Contact.objects.all() if "\x00" in c.first_name + c.last_name]
+
+
+def test_controls_in_a_subject_become_spaces(acme):
+    result = receive(raw_mail(b"Subject: a\x01b\x1bc\x7fd\te"))
+    assert result.ticket.subject == "a b c d e"
+
+
+# --- 3. Parser recursion ---------------------------------------------------------------
+
+
+def nested(depth: int) -> bytes:
+    head = b"".join(
+        b'--b%d\r\nContent-Type: multipart/mixed; boundary="b%d"\r\n\r\n' % (i, i + 1)
+        for i in range(depth)
+    )
+    return raw_mail(
+        b"MIME-Version: 1.0",
+        b'Content-Type: multipart/mixed; boundary="b0"',
+        body=head + b"--b%d\r\nContent-Type: text/plain\r\n\r\nx\r\n" % depth,
+    )
+
+
+def test_deeply_nested_mime_is_refused_as_malformed_not_a_crash(acme):
+    result = receive(nested(1000))
+
+    assert result.outcome == "refused"
+    assert result.reason.startswith("malformed message")
+    record = InboundMail.objects.get()
+    assert record.outcome == "refused"
+    assert record.raw
+    assert Ticket.objects.count() == 0
+
+
+def test_moderately_nested_mime_is_still_read(acme):
+    assert receive(nested(5)).outcome == "accepted"
+
+
+# --- 4. Folded and encoded line breaks in subjects -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("subject", "stored"),
+    [
+        (b"Subject: long\r\n folded", "long folded"),
+        (
+            b"Subject: =?utf-8?q?hello=0D=0ABcc:_victim@evil.example?=",
+            "hello Bcc: victim@evil.example",
+        ),
+    ],
+)
+def test_subject_line_breaks_are_unfolded_and_a_reply_is_mailed(acme, subject, stored):
+    result = receive(raw_mail(subject))
+    ticket = result.ticket
+    assert ticket.subject == stored
+    assert InboundMail.objects.get().subject == stored
+
+    services_reply(ticket)
+    sent = mail.outbox[-1]
+    assert sent.subject == f"[#{ticket.pk}] {stored}"
+    assert "\n" not in sent.message()["Subject"].replace("\n ", " ").replace("\r", "")
+    assert "Bcc" not in sent.message()
+
+
+def services_reply(ticket):
+    from tickets import services
+
+    services.reply(ticket, UserFactory(), "Have you tried turning it off?")
+
+
+def test_an_already_stored_bad_subject_cannot_500_a_reply(acme, admin_client):
+    ContactFactory(customer=acme, email="jane@acme.example")
+    ticket = receive(raw_mail()).ticket
+    Ticket.objects.filter(pk=ticket.pk).update(subject="hello\r\nBcc: victim@evil.example")
+
+    response = admin_client.post(f"/tickets/{ticket.pk}/reply/", {"body": "ok", "kind": "public"})
+
+    assert response.status_code == 302
+    sent = mail.outbox[-1]
+    assert sent.subject == f"[#{ticket.pk}] hello Bcc: victim@evil.example"
+    assert sent.bcc == []
+
+
+@pytest.fixture
+def smtp_like_outbox(monkeypatch):
+    """The test outbox, encoding each recipient as the SMTP backend does before it sends."""
+    from django.core.mail.backends.locmem import EmailBackend
+    from django.core.mail.message import sanitize_address
+
+    original = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        for message in messages:
+            for address in message.recipients():
+                sanitize_address(address, message.encoding or "utf-8")
+        return original(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+
+
+def test_an_unmailable_requester_address_is_a_form_error_not_a_500(
+    acme, admin_client, smtp_like_outbox
+):
+    ticket = receive(raw_mail(b"From: x@gmail.com")).ticket
+    Ticket.objects.filter(pk=ticket.pk).update(requester_email="y@" + "a" * 70 + ".example")
+
+    response = admin_client.post(
+        f"/tickets/{ticket.pk}/reply/", {"body": "ok", "kind": "public"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "cannot be mailed" in response.content.decode()
+    assert ticket.messages.count() == 1
