@@ -9,6 +9,7 @@ import email
 import email.policy
 import logging
 import re
+import uuid
 from dataclasses import dataclass
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
@@ -41,6 +42,7 @@ _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 # Deeper MIME nesting than any mail client writes; the parser recurses once per level.
 MAX_MIME_DEPTH = 30
 MALFORMED = "malformed message"
+_EXTENSION = re.compile(r"[a-z0-9]{1,10}")
 
 
 @dataclass
@@ -326,6 +328,32 @@ def new_contact(customer: Customer, sender: _Sender) -> Contact:
     return contact
 
 
+def display_filename(part: Message) -> str:
+    """The sender's file name, fit to show and to offer as the download name."""
+    try:
+        name = part.get_filename() or ""
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        name = ""
+    name = clean_line(decode_words(name)).replace("/", "_").replace("\\", "_")
+    if not name.strip(". "):
+        return "attachment"
+    limit = Attachment._meta.get_field("filename").max_length
+    if len(name) > limit:
+        stem, dot, extension = name.rpartition(".")
+        extension = f".{extension}" if dot and stem and len(extension) <= 16 else ""
+        name = name[: limit - len(extension)] + extension
+    return name
+
+
+def storage_name(filename: str) -> str:
+    """A random name for the stored file, keeping a short, plain extension of the original."""
+    stem, dot, extension = filename.rpartition(".")
+    extension = extension.lower()
+    if not (dot and stem and _EXTENSION.fullmatch(extension)):
+        return uuid.uuid4().hex
+    return f"{uuid.uuid4().hex}.{extension}"
+
+
 def save_attachments(message: TicketMessage, parsed: EmailMessage) -> list[str]:
     """Store the message's attachments; returns the names of those over the size limit."""
     limit = settings.ATERA_MAIL_MAX_ATTACHMENT_BYTES
@@ -334,8 +362,7 @@ def save_attachments(message: TicketMessage, parsed: EmailMessage) -> list[str]:
         payload = part.get_payload(decode=True)
         if payload is None:
             continue
-        filename = clean_line(decode_words(part.get_filename() or "")) or "attachment"
-        filename = filename.replace("/", "_").replace("\\", "_")[:200]
+        filename = display_filename(part)
         if len(payload) > limit:
             skipped.append(filename)
             continue
@@ -345,7 +372,8 @@ def save_attachments(message: TicketMessage, parsed: EmailMessage) -> list[str]:
             content_type=clean_line(part.get_content_type())[:100],
             size=len(payload),
         )
-        attachment.file.save(filename, ContentFile(payload), save=False)
+        # Stored under a name of ours: the sender's ("..", 400 bytes of "é") is only shown.
+        attachment.file.save(storage_name(filename), ContentFile(payload), save=False)
         attachment.save()
     if skipped:
         logger.warning(

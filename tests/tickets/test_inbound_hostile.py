@@ -189,3 +189,50 @@ def test_an_unmailable_requester_address_is_a_form_error_not_a_500(
     assert response.status_code == 200
     assert "cannot be mailed" in response.content.decode()
     assert ticket.messages.count() == 1
+
+
+# --- 2. Attachment file names ----------------------------------------------------------
+
+
+def with_attachment(disposition: bytes) -> bytes:
+    return raw_mail(
+        b"MIME-Version: 1.0",
+        b'Content-Type: multipart/mixed; boundary="b"',
+        body=(
+            b"--b\r\nContent-Type: text/plain\r\n\r\nlog attached\r\n"
+            b"--b\r\nContent-Type: application/octet-stream\r\n"
+            b"Content-Disposition: attachment; " + disposition + b"\r\n\r\ndata\r\n--b--\r\n"
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("disposition", "shown"),
+    [
+        (b'filename=".."', "attachment"),
+        (b'filename="."', "attachment"),
+        (b"filename*=utf-8''%2E%2E", "attachment"),
+        (b'filename="../../etc/passwd"', ".._.._etc_passwd"),
+        ('filename="{}.txt"'.format("é" * 200).encode(), "é" * 200 + ".txt"),
+        ('filename="{}"'.format("😀" * 70).encode(), "😀" * 70),
+        ('filename="{}.pdf"'.format("a" * 300).encode(), "a" * 251 + ".pdf"),
+    ],
+    ids=["dotdot", "dot", "encoded-dotdot", "traversal", "e-acute", "emoji", "long"],
+)
+def test_attachments_are_stored_under_a_safe_name_and_shown_by_theirs(acme, disposition, shown):
+    result = receive(with_attachment(disposition))
+
+    assert result.outcome == "accepted"
+    attachment = result.ticket.messages.get().attachments.get()
+    assert attachment.filename == shown
+    stored = attachment.file.name.rpartition("/")[2]
+    assert len(stored) <= 43
+    assert stored.split(".")[0].isalnum()
+    assert attachment.file.read() == b"data"
+
+
+def test_a_plain_extension_is_kept_on_the_stored_file(acme):
+    attachment = receive(with_attachment(b'filename="Report.PDF"')).ticket.messages.get()
+    stored = attachment.attachments.get()
+    assert stored.filename == "Report.PDF"
+    assert stored.file.name.endswith(".pdf")
