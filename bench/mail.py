@@ -215,11 +215,26 @@ def wait_for_port(port: int, process: subprocess.Popen) -> None:
     raise SystemExit("serve_mail did not start listening")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds of serve_mail and of the listener processes it forked."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return cpu_seconds(pid) + sum(cpu_seconds(int(child)) for child in children)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--lmtp", action="store_true", help="deliver over LMTP instead")
+    parser.add_argument(
+        "--processes", type=int, default=os.cpu_count(), help="serve_mail's processes"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--send", nargs=2, metavar=("FOLDER", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -253,6 +268,7 @@ def main() -> None:
 
     port = free_port()
     server_command = [sys.executable, "manage.py", "serve_mail", "--port", str(port)]
+    server_command += ["--processes", str(args.processes)]
     # The server's log goes to a file: a pipe nobody reads would fill and stall it.
     server_log = workdir / "serve_mail.log"
     server = subprocess.Popen(
@@ -280,6 +296,7 @@ def main() -> None:
         while InboundMail.objects.count() < len(messages) and time.monotonic() < deadline:
             time.sleep(0.05)
         elapsed = time.perf_counter() - start
+        server_cpu = process_tree_cpu(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -301,9 +318,11 @@ def main() -> None:
     )
     lost = len(messages) - recorded
     print(
-        f"\nconnections {args.connections}; client send time {summary['seconds']:.2f} s;"
+        f"\nconnections {args.connections}; serve_mail processes {args.processes};"
+        f" client send time {summary['seconds']:.2f} s;"
         f" SMTP failures {len(summary['failures'])}; lost {lost}; outcomes {outcomes};"
-        f" tickets {Ticket.objects.count():,}"
+        f" tickets {Ticket.objects.count():,}; serve_mail CPU {server_cpu:.1f} s"
+        f" ({server_cpu * 1000 / max(recorded, 1):.1f} ms a message); {os.cpu_count()} CPUs"
     )
     for failure in summary["failures"][:5]:
         print(f"  {failure}")

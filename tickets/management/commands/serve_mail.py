@@ -3,14 +3,16 @@ receive()."""
 
 import asyncio
 import logging
+import os
 import signal
+import socket
 from concurrent.futures import ThreadPoolExecutor
 
-from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
+from aiosmtpd.smtp import SMTP
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from tickets import conf
 from tickets.inbound import receive
@@ -60,13 +62,6 @@ def _receive(raw: bytes):
         close_old_connections()
 
 
-class LMTPController(Controller):
-    """The same listener speaking LMTP, for an MTA that delivers locally (Postfix, Exim)."""
-
-    def factory(self):
-        return LMTP(self.handler, **self.SMTP_kwargs)
-
-
 class Command(BaseCommand):
     help = "Listen for support mail over SMTP (or LMTP) and open or update tickets from it."
 
@@ -77,7 +72,13 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=4,
-            help="Messages handled at once, each on a database connection of its own.",
+            help="Messages handled at once per process, each on a database connection.",
+        )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="Listener processes sharing the port: parsing is CPU-bound, one per core.",
         )
         parser.add_argument(
             "--lmtp",
@@ -85,31 +86,62 @@ class Command(BaseCommand):
             help="Speak LMTP instead of SMTP: one reply per recipient after DATA.",
         )
 
-    def handle(self, *args, host: str, port: int, lmtp: bool, workers: int, **options):
-        executor = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="mail")
-        controller_class = LMTPController if lmtp else Controller
-        controller = controller_class(
-            SupportMailHandler(executor, lmtp=lmtp),
-            hostname=host,
-            port=port,
-            data_size_limit=settings.ATERA_MAIL_MAX_MESSAGE_BYTES,
-        )
-        controller.start()
+    def handle(self, *args, host, port, lmtp, workers, processes, **options):
+        # Bound once here: every process accepts from the same socket.
+        listener = socket.create_server((host, port), backlog=512)
         protocol = "LMTP" if lmtp else "SMTP"
         self.stdout.write(f"Listening for support mail ({protocol}) on {host}:{port}")
         self.stdout.flush()
+
+        # No database connection may cross a fork: each process opens its own.
+        connections.close_all()
+        children = []
+        for _ in range(max(processes, 1) - 1):
+            pid = os.fork()
+            if pid == 0:
+                code = 0
+                try:
+                    _serve(listener, lmtp=lmtp, workers=workers)
+                except Exception:
+                    logger.exception("mail listener process failed")
+                    code = 1
+                finally:
+                    os._exit(code)
+            children.append(pid)
         try:
-            asyncio.run(_wait_for_signal())
+            _serve(listener, lmtp=lmtp, workers=workers)
         finally:
-            controller.stop()
-            # Messages being handled finish before the process ends: their senders were
-            # not answered yet, and an answered message must be recorded.
-            executor.shutdown(wait=True)
+            for pid in children:
+                os.kill(pid, signal.SIGTERM)
+            for pid in children:
+                os.waitpid(pid, 0)
+            listener.close()
 
 
-async def _wait_for_signal() -> None:
-    stop = asyncio.Event()
+def _serve(listener: socket.socket, *, lmtp: bool, workers: int) -> None:
+    executor = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="mail")
+    handler = SupportMailHandler(executor, lmtp=lmtp)
+    server_class = LMTP if lmtp else SMTP
+    try:
+        asyncio.run(_listen(listener, lambda: server_class(handler, **_smtp_options())))
+    finally:
+        # Messages being handled finish before the process ends: their senders were not
+        # answered yet, and an answered message must be recorded.
+        executor.shutdown(wait=True)
+
+
+def _smtp_options() -> dict:
+    return {
+        "data_size_limit": settings.ATERA_MAIL_MAX_MESSAGE_BYTES,
+        "enable_SMTPUTF8": True,
+    }
+
+
+async def _listen(listener: socket.socket, factory) -> None:
     loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    server = await loop.create_server(factory, sock=listener)
+    async with server:
+        await stop.wait()
