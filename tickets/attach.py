@@ -25,7 +25,7 @@ from customers.models import Customer
 from customers.services import effective_sla
 
 from . import clock, services
-from .inbound import ascii_domain, customer_for_domain, parse_sender, split_name
+from .inbound import ascii_domain, customer_for_domain, header, parse_sender, split_name
 from .models import DONE_STATUSES, InboundMail, Ticket
 
 logger = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def stored_display_name(ticket: Ticket, address: str) -> str:
         logger.warning("raw message of inbound record=%s is missing", record.pk)
         return ""
     headers = BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
-    sender = parse_sender(headers.get("From", ""))
+    sender = parse_sender(header(headers, "From"))
     if sender is None or sender.address.lower() != address.lower():
         return ""
     return sender.display_name

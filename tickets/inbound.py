@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from contacts.models import Contact, ContactEmail
 from contacts.services import add_contact
-from customers.domains import freemail_domains
+from customers.domains import display_domain, freemail_domains
 from customers.models import Customer, CustomerDomain
 
 from . import conf, services
@@ -76,8 +76,12 @@ class _Outcome(Exception):
 
 @dataclass
 class _Sender:
+    """The sender as we compare and store it: ``address`` is normalised, or empty when the
+    address as written (``written``) cannot be mailed."""
+
     address: str
     display_name: str
+    written: str = ""
 
     @property
     def local_part(self) -> str:
@@ -175,10 +179,46 @@ def parse_sender(raw_from: str) -> _Sender | None:
     for name, address in getaddresses([raw_from or ""]):
         # Longer than any deliverable address (RFC 5321): not a sender we can answer.
         if "@" in address and len(address) <= 254:
+            written = clean_line(address)
             return _Sender(
-                address=clean_line(address), display_name=clean_line(decode_words(name))
+                address=normalise_address(written) or "",
+                display_name=clean_line(decode_words(name)),
+                written=written,
             )
     return None
+
+
+_DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+
+
+def normalise_address(address: str) -> str | None:
+    """One form per mailbox, for matching contacts, our own addresses and participants,
+    and for storing; None when the address cannot be mailed.
+
+    The domain loses its trailing dot and is lower-cased in its ASCII (IDNA) form; a quoted
+    local part that needs no quoting is unquoted: "bob"@ACME.com. is bob@acme.com.
+    """
+    local, at, domain = clean_line(address).rpartition("@")
+    if not at or not local or not domain:
+        return None
+    if len(local) >= 2 and local[0] == local[-1] == '"':
+        unquoted = re.sub(r"\\(.)", r"\1", local[1:-1])
+        if _DOT_ATOM.fullmatch(unquoted):
+            local = unquoted
+    if not local.isascii() or len(local) > 64:
+        # An internationalised mailbox needs SMTPUTF8 end to end; replies could not go out.
+        return None
+    domain = domain.rstrip(".").lower()
+    try:
+        if not domain.isascii():
+            domain = idna.encode(domain, uts46=True, transitional=False).decode("ascii")
+        domain.encode("idna")  # what the SMTP backend does: empty or over-long labels fail
+    except (idna.IDNAError, UnicodeError):
+        return None
+    if not domain or " " in domain:
+        return None
+    normalised = f"{local}@{domain}"
+    return normalised if len(normalised) <= 254 else None
 
 
 def split_name(display_name: str, address: str) -> tuple[str, str]:
@@ -239,7 +279,7 @@ def loop_reason(headers: Message, sender: _Sender | None) -> str:
         return "delivery report"
     if sender is None:
         return "no sender address"
-    if sender.local_part in _BOUNCE_SENDERS:
+    if sender.local_part.partition("+")[0] in _BOUNCE_SENDERS:
         return "bounce"
     if conf.is_support_address(sender.address):
         return "mail from our own support address"
@@ -247,9 +287,14 @@ def loop_reason(headers: Message, sender: _Sender | None) -> str:
 
 
 def contact_for(address: str) -> Contact | None:
+    keys = {address.lower()}
+    local, _, domain = address.lower().rpartition("@")
+    if "xn--" in domain:
+        # A contact typed with its domain as people write it: jane@bücher.example.
+        keys.add(f"{local}@{display_domain(domain)}")
     row = (
         ContactEmail.objects.annotate(key=Lower("address"))
-        .filter(key=address.lower())
+        .filter(key__in=keys)
         .select_related("contact__customer")
         .first()
     )
@@ -446,6 +491,10 @@ def _process(
         raise _Outcome(InboundOutcome.REFUSED, "message too large")
     if reason := loop_reason(headers, sender):
         raise _Outcome(InboundOutcome.DROPPED, reason)
+    if not sender.address:
+        raise _Outcome(
+            InboundOutcome.REFUSED, f"sender address cannot be mailed: {sender.written}"
+        )
 
     limit, window = settings.ATERA_MAIL_RATE_LIMIT, settings.ATERA_MAIL_RATE_WINDOW_SECONDS
     since = timezone.now() - datetime.timedelta(seconds=window)

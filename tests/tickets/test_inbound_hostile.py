@@ -236,3 +236,112 @@ def test_a_plain_extension_is_kept_on_the_stored_file(acme):
     stored = attachment.attachments.get()
     assert stored.filename == "Report.PDF"
     assert stored.file.name.endswith(".pdf")
+
+
+# --- 5. Raw UTF-8 headers (RFC 6532) and internationalised domains -------------------
+
+
+def test_raw_utf8_headers_are_read_as_utf8_and_the_idn_domain_matches(
+    mail_settings, default_policy
+):
+    buecher = CustomerFactory(name="Bücher")
+    CustomerDomainFactory(customer=buecher, domain="xn--bcher-kva.example")
+
+    result = receive(
+        raw_mail("From: Jäne Müller <y@bücher.example>".encode(), "Subject: Grüße".encode())
+    )
+
+    assert result.outcome == "accepted"
+    ticket = result.ticket
+    assert ticket.subject == "Grüße"
+    assert ticket.customer == buecher
+    assert ticket.requester_email == "y@xn--bcher-kva.example"
+    assert (ticket.requester.first_name, ticket.requester.last_name) == ("Jäne", "Müller")
+    assert InboundMail.objects.get().sender == "y@xn--bcher-kva.example"
+
+    services_reply(ticket)
+    assert mail.outbox[-1].to == ["y@xn--bcher-kva.example"]
+
+
+def test_latin1_raw_header_is_not_garbage(acme):
+    result = receive(raw_mail("Subject: caf\xe9".encode("latin-1")))
+    assert result.ticket.subject == "café"
+
+
+def test_contact_typed_with_a_unicode_domain_is_matched(mail_settings, default_policy):
+    buecher = CustomerFactory(name="Bücher")
+    contact = ContactFactory(customer=buecher, email="y@bücher.example")
+    result = receive(raw_mail("From: y@bücher.example".encode()))
+    assert result.ticket.requester == contact
+
+
+@pytest.mark.parametrize(
+    "sender",
+    ["From: jäne@acme.example".encode(), b"From: y@" + b"a" * 70 + b".example"],
+    ids=["utf8-local-part", "label-too-long"],
+)
+def test_an_address_that_cannot_be_mailed_is_refused_with_a_reason(acme, sender):
+    result = receive(raw_mail(sender))
+
+    assert result.outcome == "refused"
+    assert result.reason.startswith("sender address cannot be mailed")
+    assert Ticket.objects.count() == 0
+    assert not Contact.objects.exclude(email="").filter(email__contains="a" * 70).exists()
+
+
+# --- 6./7. One form per address: trailing dot, case, quoted local part ---------------
+
+
+@pytest.mark.parametrize(
+    "sender",
+    ["bob@acme.example.", "BOB@ACME.EXAMPLE.", '"bob"@acme.example', '"bob"@Acme.Example.'],
+)
+def test_variants_of_an_ignored_contacts_address_are_still_ignored(acme, sender):
+    ContactFactory(customer=acme, email="bob@acme.example", ignore_email=True)
+
+    result = receive(raw_mail(b"From: " + sender.encode()))
+
+    assert result.line == "refused: contact's email is ignored"
+    assert Contact.objects.count() == 1
+
+
+@pytest.mark.parametrize("sender", ["bob@acme.example.", '"bob"@acme.example'])
+def test_variants_of_an_address_never_make_a_second_contact(acme, sender):
+    contact = ContactFactory(customer=acme, email="bob@acme.example")
+
+    result = receive(raw_mail(b"From: " + sender.encode()))
+
+    assert result.ticket.requester == contact
+    assert result.ticket.requester_email == "bob@acme.example"
+    assert Contact.objects.count() == 1
+
+
+def test_a_new_contact_gets_the_normalised_address(acme):
+    result = receive(raw_mail(b'From: "new.one"@ACME.example.'))
+    assert result.ticket.requester.email == "new.one@acme.example"
+
+
+def test_a_quoted_local_part_that_needs_quotes_keeps_them(acme):
+    result = receive(raw_mail(b'From: "john doe"@acme.example'))
+    assert result.ticket.requester_email == '"john doe"@acme.example'
+
+
+def test_triage_reply_from_a_variant_of_the_requester_threads(acme):
+    ticket = receive(raw_mail(b"From: who@gmail.com")).ticket
+    result = receive(raw_mail(b"From: WHO@gmail.com.", f"Subject: Re: [#{ticket.pk}]".encode()))
+    assert result.outcome == "threaded"
+
+
+@pytest.mark.parametrize(
+    "sender",
+    ["support@localhost.", '"support"@localhost', '"support"@LOCALHOST.', "Help@MSP.example."],
+)
+def test_variants_of_our_own_address_are_dropped(acme, sender):
+    result = receive(raw_mail(b"From: " + sender.encode()))
+    assert result.line == "dropped: mail from our own support address"
+    assert Ticket.objects.count() == 0
+
+
+@pytest.mark.parametrize("sender", ["mailer-daemon+x@acme.example", "postmaster+y@acme.example"])
+def test_tagged_bounce_senders_are_dropped(acme, sender):
+    assert receive(raw_mail(b"From: " + sender.encode())).line == "dropped: bounce"
