@@ -9,7 +9,13 @@ from unknown domains (triage tickets). Waits until every message has an InboundM
 record, then prints messages per second, the ratio to ``email.message_from_bytes`` with
 the default policy over the same bytes, and the messages lost (must be 0).
 
-    .venv/bin/python -m bench.mail [--messages 5000] [--connections 8] [--lmtp] [--keep]
+``--ticket-list`` then seeds 1,000,000 tickets (COPY, in batches) and times the ticket list
+and its "needs attention" filter with the test client, in-process, against a bare Django
+view that queries the same rows (same filter, order, page of 50 and count) and renders
+them in a minimal table: median and p95 of N requests, and the ratio.
+
+    .venv/bin/python -m bench.mail [--messages 5000] [--connections 8] [--lmtp]
+        [--processes N] [--ticket-list] [--tickets 1000000] [--requests 30] [--keep]
 """
 
 import argparse
@@ -20,6 +26,7 @@ import os
 import random
 import smtplib
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -193,6 +200,146 @@ def send(path: str, port: int, connections: int, lmtp: bool) -> None:
     print(json.dumps({"sent": len(messages), "failures": failures, "seconds": elapsed}))
 
 
+# --- the ticket list ------------------------------------------------------------------------
+
+LIST_PAGE = 50
+BARE_LIST = (
+    "<!doctype html><html><body><table>{% for t in rows %}<tr><td>#{{ t.pk }}</td>"
+    "<td>{{ t.subject }}</td><td>{{ t.customer__name }}</td><td>{{ t.status }}</td>"
+    "<td>{{ t.priority }}</td><td>{{ t.next_due }}</td></tr>{% endfor %}</table>"
+    "<p>{{ count }}</p></body></html>"
+)
+
+
+def bare_ticket_list(request):
+    """The floor: the same rows as the product's list, fetched and shown as plainly as
+    Django allows."""
+    from django.db.models import F
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.utils import timezone
+
+    from tickets.models import DONE_STATUSES, Ticket
+
+    tickets = Ticket.objects.all()
+    if request.GET.get("attention") == "1":
+        tickets = tickets.filter(attention_at__lte=timezone.now()).exclude(
+            status__in=DONE_STATUSES
+        )
+    rows = tickets.order_by(F("next_due").asc(nulls_last=True), "-pk").values(
+        "pk", "subject", "customer__name", "status", "priority", "next_due"
+    )[:LIST_PAGE]
+    template = engines["django"].from_string(BARE_LIST)
+    return HttpResponse(template.render({"rows": list(rows), "count": tickets.count()}))
+
+
+def seed_tickets(total: int) -> None:
+    """``total`` tickets in batches of COPY: a fifth done, the rest due over the next days
+    (some overdue), a tenth without a customer."""
+    import datetime
+    import io
+
+    from django.db import connection
+
+    from customers.models import Customer
+
+    customer_ids = list(Customer.objects.values_list("pk", flat=True))
+    now = datetime.datetime.now(datetime.UTC)
+    statuses = ["new", "open", "open", "waiting_for_customer", "resolved"]
+    priorities = ["low", "medium", "medium", "high", "critical"]
+    columns = (
+        "subject, status, priority, source, customer_id, requester_email, paused_minutes,"
+        " first_response_due, resolution_due, next_due, attention_at, created_at, updated_at"
+    )
+    batch = 100_000
+    with connection.cursor() as cursor:
+        for offset in range(0, total, batch):
+            out = io.StringIO()
+            for n in range(offset, min(offset + batch, total)):
+                status = statuses[n % 5]
+                created = now - datetime.timedelta(minutes=n % 20_000)
+                due = created + datetime.timedelta(minutes=480 + n % 5000)
+                attention = due - datetime.timedelta(minutes=96)
+                customer = "\\N" if n % 10 == 0 else customer_ids[n % len(customer_ids)]
+                open_marks = status not in ("resolved", "closed")
+                next_due = due.isoformat() if open_marks else "\\N"
+                attention_at = attention.isoformat() if open_marks else "\\N"
+                out.write(
+                    f"Ticket {n}\t{status}\t{priorities[n % 5]}\temail\t{customer}\t"
+                    f"p{n}@c{n % 2000}.example\t0\t{due.isoformat()}\t{due.isoformat()}\t"
+                    f"{next_due}\t{attention_at}\t{created.isoformat()}\t"
+                    f"{created.isoformat()}\n"
+                )
+            out.seek(0)
+            cursor.copy_expert(f"COPY tickets_ticket ({columns}) FROM STDIN", out)
+        cursor.execute("ANALYZE tickets_ticket")
+
+
+def time_pages(requests: int) -> list[tuple[str, list[float], list[float]]]:
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from accounts.models import Role, User
+
+    admin, _ = User.objects.get_or_create(
+        email="bench@msp.example", defaults={"role": Role.ADMIN, "is_staff": True}
+    )
+    client = Client()
+    client.force_login(admin)
+
+    def measure(url: str) -> list[float]:
+        for _ in range(3):
+            assert client.get(url).status_code == 200, url
+        timings = []
+        for _ in range(requests):
+            start = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+        return timings
+
+    results = []
+    with override_settings(ROOT_URLCONF="bench.mail"):
+        for label, query in (("Ticket list", ""), ("Needs attention", "?attention=1")):
+            product = measure(f"/tickets/{query}")
+            floor = measure(f"/bench/bare-tickets/{query}")
+            results.append((label, product, floor))
+    return results
+
+
+def print_pages(results, tickets: int) -> None:
+    print(
+        f"\n{tickets:,} tickets, page of {LIST_PAGE}"
+        f"\n{'page':20} {'median ms':>9} {'p95 ms':>7} | {'bare view':>9} {'p95 ms':>7}"
+        f" {'ratio':>6}"
+    )
+    for label, product, floor in results:
+        median, floor_median = statistics.median(product), statistics.median(floor)
+        print(
+            f"{label:20} {median:9.1f} {p95(product):7.1f} | {floor_median:9.1f}"
+            f" {p95(floor):7.1f} {median / floor_median:5.1f}×"
+        )
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def _urls():
+    from django.urls import include, path
+
+    return [
+        path("bench/bare-tickets/", bare_ticket_list),
+        path("", include("atera.urls")),
+    ]
+
+
+def __getattr__(name: str):
+    # Read by Django when this module is the URLconf (``--ticket-list`` only), after setup.
+    if name == "urlpatterns":
+        return _urls()
+    raise AttributeError(name)
+
+
 # --- the run -------------------------------------------------------------------------------
 
 
@@ -235,6 +382,9 @@ def main() -> None:
     parser.add_argument(
         "--processes", type=int, default=os.cpu_count(), help="serve_mail's processes"
     )
+    parser.add_argument("--ticket-list", action="store_true", help="also time the ticket list")
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--send", nargs=2, metavar=("FOLDER", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -328,6 +478,10 @@ def main() -> None:
         print(f"  {failure}")
     if lost or summary["failures"]:
         print(f"serve_mail's log: {server_log}")
+    if args.ticket_list:
+        print(f"seeding {args.tickets:,} tickets…", file=sys.stderr)
+        seed_tickets(args.tickets)
+        print_pages(time_pages(args.requests), Ticket.objects.count())
     if not args.keep:
         drop_database()
     if lost or summary["failures"]:
