@@ -7,6 +7,7 @@ Both entry points (the SMTP listener and the ``ingest_email`` command) call
 import datetime
 import email
 import email.policy
+import hashlib
 import logging
 import re
 import uuid
@@ -235,8 +236,28 @@ def split_name(display_name: str, address: str) -> tuple[str, str]:
     return address.partition("@")[0][:100], ""
 
 
+def message_id_key(value: str) -> str | None:
+    """The key a Message-ID is deduplicated and threaded on: "<id>" with or without the
+    brackets and white space it came with. An id longer than the field keeps its start and
+    gains its SHA-256, so two long ids never share a key."""
+    value = "".join(clean_line(value).split())
+    found = _MESSAGE_IDS.findall(value)
+    inner = found[0][1:-1] if found else value.strip("<>")
+    if not inner:
+        return None
+    key = f"<{inner}>"
+    limit = InboundMail._meta.get_field("message_id").max_length
+    if len(key) > limit:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        key = f"{key[: limit - len(digest) - 1]}#{digest}"
+    return key
+
+
 def message_ids(value: str) -> list[str]:
-    return _MESSAGE_IDS.findall(value or "")
+    """The keys of the ids in In-Reply-To or References; one bare id counts too."""
+    value = clean_line(value)
+    found = _MESSAGE_IDS.findall(value) or ([value] if "@" in value else [])
+    return [key for key in map(message_id_key, found) if key]
 
 
 def body_parts(message: EmailMessage) -> tuple[str, str]:
@@ -438,10 +459,7 @@ def receive(raw: bytes) -> InboundResult:
     # The raw headers only (the body is parsed once, later, if the message gets that far);
     # compat32 keeps each header as it came, so From is split before it is decoded.
     headers = BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
-    message_id = (message_ids(clean_line(header(headers, "Message-ID"))) or [None])[0]
-    if message_id and len(message_id) > 255:
-        # TODO(an over-long Message-ID is no reliable key anyway): deduplicated on its start.
-        message_id = message_id[:255]
+    message_id = message_id_key(header(headers, "Message-ID"))
     sender = parse_sender(header(headers, "From"))
     subject = clean_line(decode_words(header(headers, "Subject")))[:255]
 

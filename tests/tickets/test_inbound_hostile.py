@@ -345,3 +345,44 @@ def test_variants_of_our_own_address_are_dropped(acme, sender):
 @pytest.mark.parametrize("sender", ["mailer-daemon+x@acme.example", "postmaster+y@acme.example"])
 def test_tagged_bounce_senders_are_dropped(acme, sender):
     assert receive(raw_mail(b"From: " + sender.encode())).line == "dropped: bounce"
+
+
+# --- 8./9. Message-ID keys -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (b"Message-ID: nobracket-1@x", b"Message-ID: nobracket-1@x"),
+        (b"Message-ID: nobracket-2@x", b"Message-ID: <nobracket-2@x>"),
+        (b"Message-ID:  <spaced@x> ", b"Message-ID: <spaced@x>"),
+    ],
+)
+def test_message_ids_without_brackets_are_deduplicated(acme, first, second):
+    assert receive(raw_mail(first)).outcome == "accepted"
+    assert receive(raw_mail(second)).line == "dropped: duplicate Message-ID"
+    assert Ticket.objects.count() == 1
+    assert InboundMail.objects.get().message_id.startswith("<")
+
+
+def test_long_message_ids_sharing_a_start_never_collide(acme):
+    start = "x" * 300
+    one = receive(raw_mail(f"Message-ID: <{start}1@acme.example>".encode()))
+    two = receive(raw_mail(f"Message-ID: <{start}2@acme.example>".encode()))
+    again = receive(raw_mail(f"Message-ID: <{start}1@acme.example>".encode()))
+
+    assert (one.outcome, two.outcome) == ("accepted", "accepted")
+    assert again.line == "dropped: duplicate Message-ID"
+    assert one.record.message_id != two.record.message_id
+    assert len(one.record.message_id) == 255
+
+
+def test_a_reply_threads_on_a_long_message_id(acme):
+    ContactFactory(customer=acme, email="jane@acme.example")
+    long_id = "<" + "y" * 300 + "@acme.example>"
+    ticket = receive(raw_mail(f"Message-ID: {long_id}".encode())).ticket
+
+    result = receive(raw_mail(f"In-Reply-To: {long_id}".encode(), b"Subject: Re: more"))
+
+    assert result.outcome == "threaded"
+    assert result.ticket == ticket
