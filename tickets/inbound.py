@@ -22,7 +22,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from contacts.models import Contact, ContactEmail
 from contacts.services import add_contact
@@ -31,7 +33,15 @@ from customers.models import Customer, CustomerDomain
 
 from . import conf, services
 from .choices import TicketStatus
-from .models import Attachment, InboundMail, InboundOutcome, Ticket, TicketMessage, TicketSource
+from .models import (
+    Attachment,
+    InboundMail,
+    InboundOutcome,
+    MessageKind,
+    Ticket,
+    TicketMessage,
+    TicketSource,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +54,7 @@ _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_MIME_DEPTH = 30
 MALFORMED = "malformed message"
 _EXTENSION = re.compile(r"[a-z0-9]{1,10}")
+_COMMENTS = re.compile(r"\([^()]*\)")
 
 
 @dataclass
@@ -63,6 +74,8 @@ class InboundResult:
             return f"added to ticket #{self.ticket.pk}"
         if self.outcome == InboundOutcome.DROPPED:
             return f"dropped: {self.reason}"
+        if self.outcome == InboundOutcome.QUARANTINED:
+            return f"refused: held for review: {self.reason}"
         return f"refused: {self.reason}"
 
 
@@ -276,11 +289,20 @@ def body_parts(message: EmailMessage) -> tuple[str, str]:
 
 
 def _content(part: Message) -> str:
+    if part.get_content_maintype() == "text" and part.get_param("charset") is None:
+        # No charset said: 8-bit text is far more often UTF-8 than the ASCII RFC 2045 implies.
+        return _decode_guess(part.get_payload(decode=True) or b"")
     try:
         return part.get_content()
     except (LookupError, UnicodeError, KeyError):
-        payload = part.get_payload(decode=True) or b""
-        return payload.decode("utf-8", errors="replace")
+        return _decode_guess(part.get_payload(decode=True) or b"")
+
+
+def _decode_guess(payload: bytes) -> str:
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("latin-1")
 
 
 # --- The rules ------------------------------------------------------------------------
@@ -288,11 +310,12 @@ def _content(part: Message) -> str:
 
 def loop_reason(headers: Message, sender: _Sender | None) -> str:
     """Why this message is an auto-reply, a bounce or a loop; empty when it is none."""
-    auto_submitted = clean_line(header(headers, "Auto-Submitted")).lower()
+    # RFC 3834: "no (manual)" is "no" with a comment.
+    auto_submitted = clean_line(_COMMENTS.sub(" ", header(headers, "Auto-Submitted"))).lower()
     if auto_submitted and auto_submitted != "no":
         return f"auto-submitted ({auto_submitted})"
     precedence = clean_line(header(headers, "Precedence")).lower()
-    if precedence in {"bulk", "junk", "list"}:
+    if precedence in {"bulk", "junk", "list", "auto_reply"}:
         return f"precedence {precedence}"
     if headers.get("X-Autoreply") is not None or headers.get("X-Autorespond") is not None:
         return "auto-reply"
@@ -448,6 +471,14 @@ def save_attachments(message: TicketMessage, parsed: EmailMessage) -> list[str]:
             message.pk,
             len(skipped),
         )
+        # Staff must know a file the customer sent never arrived, or they would ask for it
+        # blind; an internal note by nobody (the system) says which.
+        TicketMessage.objects.create(
+            ticket=message.ticket,
+            kind=MessageKind.INTERNAL,
+            body_text=gettext("Attachments not kept, over the size limit of %(limit)s: %(names)s")
+            % {"limit": filesizeformat(limit), "names": ", ".join(skipped)},
+        )
     return skipped
 
 
@@ -507,6 +538,9 @@ def _process(
 ) -> tuple[Ticket, str]:
     if len(raw) > settings.ATERA_MAIL_MAX_MESSAGE_BYTES:
         raise _Outcome(InboundOutcome.REFUSED, "message too large")
+    if len(header_values(headers, "From")) > 1:
+        # Which one would we believe? A forged second From is a known spoofing trick.
+        raise _Outcome(InboundOutcome.QUARANTINED, "more than one From header")
     if reason := loop_reason(headers, sender):
         raise _Outcome(InboundOutcome.DROPPED, reason)
     if not sender.address:
@@ -583,6 +617,28 @@ def release(record: InboundMail, customer: Customer | None, by) -> Ticket:
         except _Outcome as exc:
             raise ValueError("the held message cannot be read") from exc
         contact = contact_for(record.sender) if record.sender else None
+        threaded = _release_thread(record, raw, customer, contact)
+        if threaded is not None:
+            message = services.add_customer_message(
+                threaded,
+                body_text=text,
+                body_html=html,
+                author_contact=contact,
+                sender=record.sender,
+                message_id=record.message_id or "",
+            )
+            save_attachments(message, parsed)
+            record.ticket = threaded
+            record.outcome = InboundOutcome.THREADED
+            record.reason = f"released by user {by.pk} (was: {record.reason})"[:255]
+            record.save(update_fields=["ticket", "outcome", "reason"])
+            logger.info(
+                "inbound record=%s released onto ticket=#%s by user=%s",
+                record.pk,
+                threaded.pk,
+                by.pk,
+            )
+            return threaded
         if contact is not None and customer is not None and contact.customer_id != customer.pk:
             contact = None
         ticket = services.create_ticket(
@@ -605,6 +661,19 @@ def release(record: InboundMail, customer: Customer | None, by) -> Ticket:
         "inbound record=%s released into ticket=#%s by user=%s", record.pk, ticket.pk, by.pk
     )
     return ticket
+
+
+def _release_thread(
+    record: InboundMail, raw: bytes, customer: Customer | None, contact: Contact | None
+) -> Ticket | None:
+    """The ticket a released reply belongs to, when its sender may add to it and the admin
+    did not choose another customer."""
+    headers = parse_headers(raw)
+    ticket = threaded_ticket(headers, record.subject)
+    if ticket is None or (customer is not None and ticket.customer_id != customer.pk):
+        return None
+    sender = _Sender(address=record.sender, display_name="", written=record.sender)
+    return ticket if record.sender and may_add_to(ticket, sender, contact) else None
 
 
 def discard(record: InboundMail, by) -> None:

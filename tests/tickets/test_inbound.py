@@ -214,13 +214,18 @@ def test_html_is_sanitised_and_attachments_kept_within_the_limit(acme, mail_sett
     result = receive(
         build_mail(html=html, attachments=[("log.txt", b"small"), ("big.bin", b"x" * 500)])
     )
-    message = result.ticket.messages.get()
+    message = result.ticket.messages.get(kind="public")
     assert "script" not in message.body_html
     assert "onclick" not in message.body_html
     assert "<img" not in message.body_html
     assert "Hi" in message.body_html
     assert [a.filename for a in message.attachments.all()] == ["log.txt"]
     assert message.attachments.get().file.read() == b"small"
+    # The file not kept is named where staff read the ticket.
+    note = result.ticket.messages.get(kind="internal")
+    assert note.author_user is None
+    assert "big.bin" in note.body_text
+    assert "log.txt" not in note.body_text
 
 
 def test_html_only_mail_gets_a_text_body(acme):

@@ -386,3 +386,79 @@ def test_a_reply_threads_on_a_long_message_id(acme):
 
     assert result.outcome == "threaded"
     assert result.ticket == ticket
+
+
+# --- 10.-16. Held mail, bodies, headers ------------------------------------------------
+
+
+def test_a_released_quarantined_reply_joins_its_ticket(acme, mail_settings):
+    from tickets.inbound import release
+
+    ContactFactory(customer=acme, email="jane@acme.example")
+    ticket = receive(raw_mail()).ticket
+    mail_settings.ATERA_MAIL_RATE_LIMIT = 0
+    held = receive(raw_mail(f"Subject: Re: [#{ticket.pk}] still burning".encode()))
+    assert held.outcome == "quarantined"
+
+    released = release(held.record, acme, UserFactory())
+
+    assert released == ticket
+    assert ticket.messages.count() == 2
+    assert Ticket.objects.count() == 1
+    held.record.refresh_from_db()
+    assert held.record.outcome == "threaded"
+
+
+def test_a_released_reply_from_an_outsider_opens_a_new_ticket(acme, mail_settings):
+    from tickets.inbound import release
+
+    ContactFactory(customer=acme, email="jane@acme.example")
+    ticket = receive(raw_mail()).ticket
+    mail_settings.ATERA_MAIL_RATE_LIMIT = 0
+    held = receive(raw_mail(b"From: eve@gmail.com", f"Subject: [#{ticket.pk}]".encode()))
+
+    released = release(held.record, None, UserFactory())
+
+    assert released != ticket
+    assert ticket.messages.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [("Grüße aus Köln".encode(), "Grüße aus Köln"), ("Grüße".encode("latin-1"), "Grüße")],
+    ids=["utf-8", "latin-1"],
+)
+def test_8bit_body_without_charset_is_read_as_utf8_then_latin1(acme, body, text):
+    raw = raw_mail(
+        b"MIME-Version: 1.0",
+        b"Content-Type: text/plain",
+        b"Content-Transfer-Encoding: 8bit",
+        body=body,
+    )
+    assert receive(raw).ticket.messages.get().body_text == text
+
+
+def test_more_than_one_from_header_is_held(acme):
+    ContactFactory(customer=acme, email="boss@acme.example", is_main=True)
+    result = receive(raw_mail(b"From: eve@evil.example", b"From: boss@acme.example"))
+
+    assert result.outcome == "quarantined"
+    assert result.line == "refused: held for review: more than one From header"
+    assert Ticket.objects.count() == 0
+
+
+def test_auto_submitted_no_with_a_comment_is_a_person(acme):
+    assert receive(raw_mail(b"Auto-Submitted: no (manual)")).outcome == "accepted"
+
+
+def test_precedence_auto_reply_is_dropped(acme):
+    result = receive(raw_mail(b"Precedence: auto_reply"))
+    assert result.line == "dropped: precedence auto_reply"
+
+
+def test_rate_limited_mail_says_it_is_held_for_review(acme, mail_settings):
+    mail_settings.ATERA_MAIL_RATE_LIMIT = 0
+    receive(raw_mail())
+    result = receive(raw_mail())
+    assert result.outcome == "quarantined"
+    assert result.line.startswith("refused: held for review: more than 0 messages")
