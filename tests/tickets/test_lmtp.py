@@ -1,6 +1,7 @@
-"""serve_mail --lmtp takes real LMTP on loopback: one reply per recipient after DATA."""
+"""serve_mail on loopback: LMTP with one reply per recipient; several listener processes."""
 
 import smtplib
+import socket
 import subprocess
 import sys
 
@@ -55,3 +56,38 @@ def test_serve_mail_lmtp_opens_a_ticket_and_answers_each_recipient(worker_env, d
     assert ticket.subject == "VPN down"
     assert ticket.requester.email == "jane@acme.example"
     assert InboundMail.objects.get().outcome == "accepted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_mail_processes_share_the_port_and_stop_together(worker_env, default_policy):
+    port = free_port()
+    env = {**worker_env, "ATERA_SUPPORT_ADDRESSES": "support@localhost"}
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "serve_mail", "--processes", "2", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for_port(port, process)
+        # Several connections: the kernel hands them to either process.
+        for n in range(6):
+            with smtplib.SMTP("127.0.0.1", port, timeout=20) as smtp:
+                smtp.sendmail(
+                    f"p{n}@elsewhere.example",
+                    ["support@localhost"],
+                    build_mail(sender=f"p{n}@elsewhere.example", subject=f"Mail {n}"),
+                )
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+
+    assert process.returncode == 0
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == [
+        f"Mail {n}" for n in range(6)
+    ]
+    # No listener process outlives the command.
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
