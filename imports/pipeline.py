@@ -31,7 +31,7 @@ from customers.validators import validate_visible_name
 
 from .columns import FALSE_WORDS, RESOURCES, TRUE_WORDS, Column, columns_for, header_key
 from .models import Kind
-from .readers import UNCACHED, FileRefused, cell_text, open_sheet
+from .readers import UNCACHED, FileRefused, cell_text, column_letters, open_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ def run(
             outcome.errors.append(
                 RowIssue(
                     number,
-                    _column_letters(stray[0]),
+                    column_letters(stray[0]),
                     _(
                         "The value “%(value)s” is outside the header's columns; quote values "
                         "that contain the delimiter, or give that column a header."
@@ -271,15 +271,6 @@ def _read_header(
             % {"row": number, "column": missing[0]}
         )
     return positions, ignored, cells, ignored_positions
-
-
-def _column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # --- shared checks -------------------------------------------------------------------------
@@ -443,11 +434,12 @@ def _bulk_update(objs: list[models.Model], field_names: list[str]) -> None:
 
 class Importer:
     model = None
-    text_fields: tuple[str, ...] = ()
-    bool_fields: tuple[str, ...] = ()
 
     def __init__(self, columns, outcome: Outcome, *, write: bool, user=None) -> None:
         self.columns = {c.attribute: c for c in columns}
+        # Plain text and yes/no columns are read alike; the others need their own rules.
+        self.text_fields = tuple(c.attribute for c in columns if c.kind == "text" and not c.key)
+        self.bool_fields = tuple(c.attribute for c in columns if c.kind == "bool")
         self.outcome = outcome
         self.write = write
         self.user = user
@@ -493,18 +485,6 @@ def customer_key(name: str) -> str:
 
 class CustomerImporter(Importer):
     model = Customer
-    text_fields = (
-        "company_id",
-        "rank",
-        "phone",
-        "fax",
-        "address",
-        "city",
-        "state",
-        "zip_code",
-        "country",
-    )
-    bool_fields = ("tickets_by_main_contact_only", "allow_subdomains")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -661,16 +641,6 @@ class ContactRow:
 
 class ContactImporter(Importer):
     model = Contact
-    text_fields = (
-        "first_name",
-        "last_name",
-        "phone",
-        "mobile",
-        "department",
-        "job_title",
-        "notes",
-    )
-    bool_fields = ("active", "is_main", "ignore_email")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

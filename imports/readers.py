@@ -317,7 +317,7 @@ def _check_extent(rows: int, columns: int) -> None:
                 "The sheet has a value in column %(column)s, far right of any template column; "
                 "delete the cells to the right of your data and upload it again."
             )
-            % {"column": _column_letters(columns - 1)}
+            % {"column": column_letters(columns - 1)}
         )
     if rows > settings.ATERA_IMPORT_MAX_ROWS + 1000:
         raise FileRefused(
@@ -329,7 +329,8 @@ def _check_extent(rows: int, columns: int) -> None:
         )
 
 
-def _column_letters(index: int) -> str:
+def column_letters(index: int) -> str:
+    """Spreadsheet letters of a 0-based column index: 0 → A, 27 → AB."""
     letters = ""
     index += 1
     while index:

@@ -3,7 +3,7 @@
 import datetime
 import logging
 
-from sla.clock import Calendar, CalendarError, due_times
+from sla.clock import Calendar, CalendarError, target_for
 from sla.models import SLAPolicy
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,14 @@ def targets_for(
     if policy is None:
         return None, None
     try:
-        return due_times(policy, priority, start)
+        # Not sla.clock.due_times: that builds a fresh calendar, and the warning time
+        # computed next asks the same calendar again.
+        target = target_for(policy, priority)
+        calendar = _calendar(policy)
+        return (
+            calendar.add_business_minutes(start, target.first_response_minutes),
+            calendar.add_business_minutes(start, target.resolution_minutes),
+        )
     except LookupError:
         # A policy without a target for this priority sets no due time; not an error.
         logger.info("SLA policy=%s has no target for priority=%s", policy.pk, priority)
