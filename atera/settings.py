@@ -71,6 +71,8 @@ ATERA_MAIL_MAX_ATTACHMENT_BYTES = int(
 )
 ATERA_MAIL_RATE_LIMIT = int(os.environ.get("ATERA_MAIL_RATE_LIMIT", "20"))
 ATERA_MAIL_RATE_WINDOW_SECONDS = int(os.environ.get("ATERA_MAIL_RATE_WINDOW_SECONDS", "600"))
+# Mail a receipt ("we opened ticket #N") to customers' people who open a ticket by email.
+ATERA_MAIL_ACKNOWLEDGE = env_bool("ATERA_MAIL_ACKNOWLEDGE", default=True)
 # -------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:

@@ -596,6 +596,9 @@ def _process(
         sender=sender.address,
     )
     save_attachments(ticket.messages.get(), parsed)
+    if customer is not None and settings.ATERA_MAIL_ACKNOWLEDGE:
+        # After the commit: a message rolled back must not have been acknowledged.
+        transaction.on_commit(lambda: services.acknowledge(ticket))
     return ticket, InboundOutcome.ACCEPTED
 
 

@@ -10,6 +10,7 @@ import nh3
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contacts.models import Contact
@@ -229,6 +230,45 @@ def send_reply(ticket: Ticket, message: TicketMessage) -> None:
         headers=headers,
     ).send()
     logger.info("reply mailed: ticket=#%s message=%s", ticket.pk, message.pk)
+
+
+def acknowledge(ticket: Ticket) -> None:
+    """Mail the requester a receipt for a ticket opened by email.
+
+    Marked ``Auto-Submitted: auto-replied`` so that well-behaved auto-responders on the
+    other side do not answer it; its Message-ID is kept on the ticket (as a note) so that a
+    reply to the receipt threads back. Only for customers' people: a receipt to an unknown
+    sender would be backscatter for forged spam.
+    """
+    customer_message = ticket.messages.order_by("created_at", "pk").first()
+    note = TicketMessage.objects.create(
+        ticket=ticket,
+        kind=MessageKind.INTERNAL,
+        body_text=_("Receipt mailed to %(address)s.") % {"address": ticket.requester_email},
+        message_id=outgoing_message_id(ticket),
+    )
+    headers = {"Message-ID": note.message_id, "Auto-Submitted": "auto-replied"}
+    if customer_message and customer_message.message_id:
+        headers["In-Reply-To"] = customer_message.message_id
+        headers["References"] = customer_message.message_id
+    subject = " ".join(_CONTROLS.sub(" ", f"[#{ticket.pk}] {ticket.subject}").split())
+    body = _(
+        "We have received your request and opened ticket #%(number)s. Reply to this "
+        "message to add to it; keep [#%(number)s] in the subject."
+    ) % {"number": ticket.pk}
+    try:
+        EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=conf.reply_address(),
+            to=[ticket.requester_email],
+            headers=headers,
+        ).send()
+    except Exception:
+        # The ticket stands without its receipt; say so where an operator looks.
+        logger.exception("receipt for ticket=#%s could not be mailed", ticket.pk)
+        return
+    logger.info("receipt mailed: ticket=#%s to=%s", ticket.pk, ticket.requester_email)
 
 
 def _now() -> datetime.datetime:

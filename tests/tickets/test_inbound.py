@@ -286,3 +286,38 @@ def test_over_long_header_values_are_bounded(acme):
     assert len(result.ticket.subject) == 255
     huge_sender = "a" * 300 + "@acme.example"
     assert receive(build_mail(sender=huge_sender)).line == "dropped: no sender address"
+
+
+def test_a_ticket_opened_by_email_gets_a_receipt_that_threads_back(
+    acme, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = receive(build_mail(message_id="<first@acme.example>"))
+    ticket = result.ticket
+    assert len(mailoutbox) == 1
+    receipt = mailoutbox[0]
+    assert receipt.to == ["jane@acme.example"]
+    assert receipt.subject == f"[#{ticket.pk}] Printer on fire"
+    assert receipt.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert receipt.extra_headers["In-Reply-To"] == "<first@acme.example>"
+    # The receipt is not a first response: only a technician's public reply is.
+    ticket.refresh_from_db()
+    assert ticket.first_responded_at is None
+
+    answer = build_mail(
+        subject="Re: it still burns", headers={"In-Reply-To": receipt.extra_headers["Message-ID"]}
+    )
+    assert receive(answer).ticket == ticket
+
+
+def test_no_receipt_for_unknown_senders_or_when_turned_off(
+    acme, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(build_mail(sender="someone@nowhere.example"))
+    assert mailoutbox == []
+
+    settings.ATERA_MAIL_ACKNOWLEDGE = False
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(build_mail())
+    assert mailoutbox == []
