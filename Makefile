@@ -7,7 +7,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages bench bench-agents bench-import bench-mail clean
+.PHONY: run test install lint format messages bench bench-agents bench-import bench-mail bench-portal clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench: install
 # 5,000 simulated agents against gunicorn on PostgreSQL (see bench/agents.py).
 bench-agents: install
 	$(PY) -m bench.agents $(BENCH_ARGS)
+
+# The portal ticket list with 100,000 tickets, signed-in contacts vs a bare view (bench/portal.py).
+bench-portal: install
+	$(PY) -m bench.portal $(BENCH_ARGS)
 
 # 5,000 messages over real SMTP into serve_mail against stdlib parsing (see bench/mail.py).
 bench-mail: install

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .models import Role
+
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
@@ -20,6 +22,12 @@ class SignInForm(AuthenticationForm):
         "invalid_login": _("The email address or password is not correct."),
         "inactive": _("This account is inactive."),
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # Contacts sign in at the portal; here they get the answer a wrong password gets.
+        if user.role == Role.CONTACT:
+            raise self.get_invalid_login_error()
 
 
 class LanguageForm(forms.Form):

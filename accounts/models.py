@@ -1,4 +1,4 @@
-"""Staff users of the console: one user model, email as the login name, a role each."""
+"""Users: MSP staff and portal contacts; one user model, email as the login name, a role each."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
     TECHNICIAN = "technician", _("Technician")
+    CONTACT = "contact", _("Contact")
 
 
 class UserManager(BaseUserManager):
@@ -42,7 +43,8 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who signs in to the console: an MSP admin or technician."""
+    """A person who signs in: an MSP admin or technician (the console), or a customer's
+    contact (the portal only; linked to exactly one Contact record)."""
 
     email = models.EmailField(
         verbose_name=_("email"),
@@ -66,6 +68,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         blank=True,
         help_text=_("Empty means the browser's language."),
+    )
+    contact = models.OneToOneField(
+        "contacts.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="portal_user",
+        null=True,
+        blank=True,
+        help_text=_("For portal users only: the contact this sign-in belongs to."),
     )
     is_active = models.BooleanField(
         verbose_name=_("active"),
@@ -100,6 +111,14 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(role__in=Role.values),
                 name="%(app_label)s_%(class)s_role_valid",
             ),
+            # A portal login always belongs to a contact; staff never do.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role=Role.CONTACT, contact__isnull=False)
+                    | (~models.Q(role=Role.CONTACT) & models.Q(contact__isnull=True))
+                ),
+                name="%(app_label)s_%(class)s_contact_iff_contact_role",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,7 +126,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs):
         # The role is the one source of rights: admins may do everything, the Django admin
-        # site included; technicians never reach it.
+        # site included; technicians and contacts never reach it.
         is_admin_role = self.role == Role.ADMIN
         self.is_staff = is_admin_role
         self.is_superuser = is_admin_role
@@ -118,6 +137,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_contact(self) -> bool:
+        return self.role == Role.CONTACT
 
     @property
     def is_admin(self) -> bool:

@@ -71,6 +71,11 @@ ATERA_MAIL_MAX_ATTACHMENT_BYTES = int(
 )
 ATERA_MAIL_RATE_LIMIT = int(os.environ.get("ATERA_MAIL_RATE_LIMIT", "20"))
 ATERA_MAIL_RATE_WINDOW_SECONDS = int(os.environ.get("ATERA_MAIL_RATE_WINDOW_SECONDS", "600"))
+# Portal sign-in: failures for one address before it locks, and for how long; how long an
+# invitation or password-reset link stays valid.
+PORTAL_SIGNIN_MAX_FAILURES = int(os.environ.get("PORTAL_SIGNIN_MAX_FAILURES", "5"))
+PORTAL_SIGNIN_LOCKOUT_SECONDS = int(os.environ.get("PORTAL_SIGNIN_LOCKOUT_SECONDS", "900"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)))
 # Mail a receipt ("we opened ticket #N") to customers' people who open a ticket by email.
 ATERA_MAIL_ACKNOWLEDGE = env_bool("ATERA_MAIL_ACKNOWLEDGE", default=True)
 # -------------------------------------------------------------------------------------------
@@ -103,6 +108,7 @@ INSTALLED_APPS = [
     "monitoring",
     "tickets",
     "imports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PortalAccessMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/sla-policies/", include("sla.api_urls")),
     path("", include("monitoring.urls")),
     path("api/v1/agent/", include("monitoring.agent_urls")),
+    path("portal/", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -10,5 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.ContactEditView.as_view(), name="edit"),
     path("<int:pk>/main/", views.SetMainContactView.as_view(), name="set_main"),
     path("<int:pk>/permissions/", views.ContactPermissionsView.as_view(), name="permissions"),
+    path("<int:pk>/portal/invite/", views.PortalInviteView.as_view(), name="portal_invite"),
+    path("<int:pk>/portal/revoke/", views.PortalRevokeView.as_view(), name="portal_revoke"),
     path("<int:pk>/delete/", views.ContactDeleteView.as_view(), name="delete"),
 ]

@@ -15,6 +15,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 
 from accounts.permissions import AdminRequiredMixin, StaffRequiredMixin
 from customers.models import Customer
+from portal import services as portal_services
 
 from . import services
 from .forms import ContactForm, ContactPermissionsForm
@@ -99,7 +100,7 @@ class ContactDetailView(StaffRequiredMixin, DetailView):
     template_name = "contacts/contact_detail.html"
 
     def get_queryset(self):
-        return _contacts().prefetch_related("addresses")
+        return _contacts().select_related("portal_user").prefetch_related("addresses")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -107,6 +108,10 @@ class ContactDetailView(StaffRequiredMixin, DetailView):
         context["customer"] = contact.customer
         context["other_addresses"] = [a for a in contact.addresses.all() if not a.is_primary]
         context["permissions_form"] = ContactPermissionsForm(instance=contact)
+        try:
+            context["portal_user"] = contact.portal_user
+        except Contact.portal_user.RelatedObjectDoesNotExist:
+            context["portal_user"] = None
         return context
 
 
@@ -145,6 +150,43 @@ class ContactPermissionsView(StaffRequiredMixin, View):
             text = _("Mail from %(contact)s opens tickets again.")
         messages.success(request, text % {"contact": contact.full_name})
         logger.info("contact=%s ignore_email=%s", contact.pk, contact.ignore_email)
+        return redirect(contact)
+
+
+class PortalInviteView(StaffRequiredMixin, View):
+    """Invite the contact to the portal (or send the invitation again)."""
+
+    def post(self, request, pk: int):
+        contact = get_object_or_404(_contacts(), pk=pk)
+        try:
+            portal_services.invite(
+                contact, base_url=request.build_absolute_uri("/"), by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(contact)
+        messages.success(
+            request,
+            _("Invitation to the portal sent to %(email)s.") % {"email": contact.email},
+        )
+        return redirect(contact)
+
+
+class PortalRevokeView(StaffRequiredMixin, View):
+    """End the contact's portal access; an open session ends at its next request."""
+
+    def post(self, request, pk: int):
+        contact = get_object_or_404(_contacts(), pk=pk)
+        if portal_services.revoke(contact, by=request.user):
+            messages.success(
+                request,
+                _("%(contact)s can no longer sign in to the portal.")
+                % {"contact": contact.full_name},
+            )
+        else:
+            messages.info(
+                request, _("%(contact)s had no portal access.") % {"contact": contact.full_name}
+            )
         return redirect(contact)
 
 

@@ -4,22 +4,54 @@ import datetime
 
 from django.db.models import Count, F, Q, QuerySet
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.permissions import is_staff_member
+from contacts.models import Contact
 
 from .choices import TicketStatus
 from .models import DONE_STATUSES, Ticket
 
 
-def tickets_visible_to(user: User) -> QuerySet[Ticket]:
-    """Every ticket for admins and technicians; none for anyone else.
+def portal_contact(user: User) -> Contact | None:
+    """The contact a portal user signs in for, read fresh for this request; None if the
+    user is not a contact, or the contact is inactive (their access ends at once)."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.CONTACT):
+        return None
+    contact = user.contact
+    if contact is None or not contact.active:
+        return None
+    return contact
 
-    TODO(the portal is not built yet): contacts will see their own tickets, and the main
-    contact all of the customer's, through this function.
+
+def tickets_visible_to(user: User) -> QuerySet[Ticket]:
+    """The one rule for who sees which ticket, used by every console and portal route.
+
+    Admins and technicians see every ticket. A contact sees the tickets they requested;
+    the customer's active main contact sees every ticket of the customer. The main-contact
+    flag is read at request time, so a promotion or demotion takes effect at once.
+    Anyone else sees nothing.
     """
     if is_staff_member(user):
         return Ticket.objects.all()
-    return Ticket.objects.none()
+    contact = portal_contact(user)
+    if contact is None:
+        return Ticket.objects.none()
+    tickets = Ticket.objects.filter(customer_id=contact.customer_id)
+    if contact.is_main:
+        return tickets
+    return tickets.filter(requester_id=contact.pk)
+
+
+def portal_ticket_list(user: User, *, search: str = "", status: str = "") -> QuerySet[Ticket]:
+    """A contact's ticket list in the portal: most recently updated first."""
+    tickets = tickets_visible_to(user).select_related("requester")
+    if search:
+        tickets = tickets.filter(subject__icontains=search)
+    if status == "active":
+        tickets = tickets.exclude(status__in=DONE_STATUSES)
+    elif status in TicketStatus.values:
+        tickets = tickets.filter(status=status)
+    return tickets.order_by("-updated_at", "-pk")
 
 
 def ticket_list(

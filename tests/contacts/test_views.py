@@ -156,7 +156,7 @@ def test_contact_page_shows_details_and_permissions(client, technician, contact)
         "Set as main contact",
         "Ignore email from this contact",
         "Portal access",
-        "come with the customer portal",
+        "Invite to the portal",
     ):
         assert text in html, text
     assert reverse("contacts:set_main", args=[contact.pk]) in html
