@@ -15,10 +15,8 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("sla/", include("sla.urls")),
     path("imports/", include("imports.urls")),
-    path("api/v1/imports/", include("imports.api_urls")),
-    path("api/v1/sla-policies/", include("sla.api_urls")),
+    path("api/", include("atera.api.urls")),
     path("", include("monitoring.urls")),
-    path("api/v1/agent/", include("monitoring.agent_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""What every /api/v1/ resource shares: paging, permissions, errors and form validation."""
