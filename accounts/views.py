@@ -2,8 +2,8 @@
 
 import logging
 
-from django.contrib.auth import views as auth_views
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse

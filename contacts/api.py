@@ -49,6 +49,9 @@ class ContactSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        # The one-main-contact constraint is kept by set_main_contact, which moves the flag
+        # instead of refusing; DRF's generated validator would refuse.
+        validators: list = []
         extra_kwargs = {
             "is_main": {
                 "help_text": _(

@@ -28,7 +28,9 @@ def bind_form(form_class, attrs: dict, instance=None, initial: dict | None = Non
     as a DRF ValidationError, else return the valid form."""
     fields = list(form_class.base_fields)
     data = {}
-    if instance is not None and instance.pk:
+    if instance is not None:
+        # A new instance gives the model's defaults: a form reads a missing checkbox as
+        # False, where the model's default (e.g. active) is True.
         data = {name: form_value(value) for name, value in model_to_dict(instance, fields).items()}
     data.update(initial or {})
     data.update({name: form_value(value) for name, value in attrs.items() if name in fields})

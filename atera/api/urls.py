@@ -5,7 +5,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from atera.api import schema  # noqa: F401  (registers the token scheme with the schema)
-
 from contacts.api import ContactViewSet
 from contracts.api import ContractViewSet, RateViewSet
 from customers.api import CustomerViewSet
