@@ -29,6 +29,7 @@ urlpatterns = [
     path("v1/sla-policies/", include("sla.api_urls")),
     path("v1/agent/", include("monitoring.agent_urls")),
     path("v1/", include((router.urls, "api"), namespace="api")),
+    path("v3/", include("atera.api.v3.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
