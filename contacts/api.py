@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
+from atera.api import LoggedDestroyMixin
 from atera.api.forms import bind_form
 from atera.api.permissions import StaffWriteAdminDelete
 
@@ -106,7 +107,7 @@ class ContactSerializer(serializers.ModelSerializer):
         return contact
 
 
-class ContactViewSet(viewsets.ModelViewSet):
+class ContactViewSet(LoggedDestroyMixin, viewsets.ModelViewSet):
     """Contacts. Technicians read, add and edit; only admins delete."""
 
     serializer_class = ContactSerializer

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
+from atera.api import LoggedDestroyMixin
 from atera.api.errors import django_errors
 from atera.api.forms import bind_form
 from atera.api.permissions import StaffReadAdminWrite
@@ -80,7 +81,7 @@ class ContractSerializer(serializers.ModelSerializer):
         return self.save_contract()
 
 
-class ContractViewSet(viewsets.ModelViewSet):
+class ContractViewSet(LoggedDestroyMixin, viewsets.ModelViewSet):
     """Contracts of every type. Technicians read; admins create, change and delete."""
 
     serializer_class = ContractSerializer
@@ -94,7 +95,7 @@ class ContractViewSet(viewsets.ModelViewSet):
         return Contract.objects.prefetch_related("additional_rates")
 
 
-class RateViewSet(viewsets.ModelViewSet):
+class RateViewSet(LoggedDestroyMixin, viewsets.ModelViewSet):
     """The rate catalogue contracts take their prices from. Admins write."""
 
     serializer_class = RateSerializer

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
+from atera.api import LoggedDestroyMixin
 from atera.api.forms import bind_form
 from atera.api.permissions import StaffReadAdminWrite
 
@@ -93,7 +94,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         return customer
 
 
-class CustomerViewSet(viewsets.ModelViewSet):
+class CustomerViewSet(LoggedDestroyMixin, viewsets.ModelViewSet):
     """Customers. Technicians read; admins create, change and delete."""
 
     serializer_class = CustomerSerializer

@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from atera.api import LoggedDestroyMixin
 from atera.api.errors import form_errors
 from atera.api.forms import bind_form, form_value
 from atera.api.permissions import IsStaffMember, StaffReadAdminWrite
@@ -143,7 +144,7 @@ class ThresholdProfileSerializer(serializers.ModelSerializer):
         return self.save_profile()
 
 
-class ThresholdProfileViewSet(viewsets.ModelViewSet):
+class ThresholdProfileViewSet(LoggedDestroyMixin, viewsets.ModelViewSet):
     """Alert threshold profiles. Technicians read; admins write."""
 
     serializer_class = ThresholdProfileSerializer

@@ -121,3 +121,24 @@ def test_requests_beyond_the_rate_get_429_with_retry_after(admin_user, settings,
     _other, other_key = issue_token(admin_user, "other")
     client.credentials(HTTP_AUTHORIZATION=f"Token {other_key}")
     assert client.get(CUSTOMERS).status_code == 200
+
+
+def test_admins_revoke_any_token_in_the_admin_site(admin_client, technician):
+    token, _key = issue_token(technician, "laptop")
+    assert admin_client.get("/django-admin/accounts/apitoken/").status_code == 200
+    response = admin_client.post(
+        "/django-admin/accounts/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_api_deletes_are_logged(admin_api, caplog):
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory()
+    with caplog.at_level("INFO", logger="atera.api"):
+        assert admin_api.delete(f"/api/v1/customers/{customer.pk}/").status_code == 204
+    assert f"customer deleted over the API: id={customer.pk}" in caplog.text
