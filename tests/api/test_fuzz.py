@@ -84,6 +84,8 @@ def test_no_request_causes_a_server_error(live_server, transactional_db, monkeyp
         "--report-dir",
         str(tmp_path),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=230, check=False)
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=230, check=False, cwd=tmp_path
+    )
     print(result.stdout[-4000:])
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
