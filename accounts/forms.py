@@ -37,3 +37,11 @@ class LanguageForm(forms.Form):
         required=False,
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the script that uses it."),
+    )

@@ -145,3 +145,60 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_admin(self) -> bool:
         return self.is_active and self.role == Role.ADMIN
+
+
+class ApiToken(models.Model):
+    """A key a user's scripts send as ``Authorization: Token <key>``; only its hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(
+        verbose_name=_("name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the script that uses it."),
+    )
+    key_hash = models.CharField(
+        verbose_name=_("key hash"),
+        max_length=64,
+        unique=True,
+        editable=False,
+    )
+    hint = models.CharField(
+        verbose_name=_("key hint"),
+        max_length=8,
+        editable=False,
+        help_text=_("The key's first characters, to tell tokens apart."),
+    )
+    created_at = models.DateTimeField(
+        verbose_name=_("created"),
+        auto_now_add=True,
+    )
+    last_used_at = models.DateTimeField(
+        verbose_name=_("last used"),
+        null=True,
+        blank=True,
+    )
+    revoked_at = models.DateTimeField(
+        verbose_name=_("revoked"),
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="accounts_tokens_by_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -57,6 +57,8 @@ ATERA_IMPORT_MAX_UNPACKED_BYTES = int(
 ATERA_IMPORT_STALL_SECONDS = int(os.environ.get("ATERA_IMPORT_STALL_SECONDS", 120))
 # Where alert emails go (the MSP's address); empty sends none.
 ATERA_ALERT_EMAIL = os.environ.get("ATERA_ALERT_EMAIL", "alerts@localhost")
+# Requests per API token, in DRF's "N/period" form.
+ATERA_API_TOKEN_RATE = os.environ.get("ATERA_API_TOKEN_RATE", "1000/hour")
 # How often the offline check runs, in seconds.
 ATERA_OFFLINE_CHECK_SECONDS = int(os.environ.get("ATERA_OFFLINE_CHECK_SECONDS", "60"))
 # Tickets from email: the product's own support addresses (mail goes to them, never from
@@ -100,6 +102,9 @@ INSTALLED_APPS = [
     "formtools",
     "django_htmx",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "customers",
     "contacts",
@@ -256,9 +261,50 @@ else:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.authentication.ApiTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": ATERA_API_TOKEN_RATE},
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "atera.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "atera.api.errors.exception_handler",
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MSP Console API",
+    "DESCRIPTION": (
+        "Customers, contacts, contracts, SLA policies, threshold profiles, tickets, devices, "
+        "alerts and imports. Authenticate with `Authorization: Token <key>` (keys are made "
+        "on the API tokens page of the console) or a console session."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # The docs page loads Swagger UI from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.choices.TicketStatus",
+        "PriorityEnum": "tickets.choices.Priority",
+        "ImportJobStatusEnum": "imports.models.Status",
+        "ImportKindEnum": "imports.models.Kind",
+        "TicketMessageKindEnum": "tickets.models.MessageKind",
+        "DeviceKindEnum": "monitoring.models.DeviceKind",
+        "AlertStateEnum": "monitoring.models.AlertState",
+        "ContractTypeEnum": "contracts.choices.ContractType",
+        "RateUnitEnum": "contracts.choices.RateUnit",
+    },
 }
 
 LOGGING = {

@@ -2,12 +2,14 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import is_admin
+from atera.api.schema import VALIDATION_ERROR
 
 from . import services
 from .models import ImportJob, Kind
@@ -65,10 +67,16 @@ class ImportJobListView(APIView):
     permission_classes = [IsAdmin]
     parser_classes = [MultiPartParser]
 
+    @extend_schema(operation_id="imports_list", responses={200: ImportJobSerializer(many=True)})
     def get(self, request):
         jobs = ImportJob.objects.all()[:50]
         return Response(ImportJobSerializer(jobs, many=True).data)
 
+    @extend_schema(
+        operation_id="imports_create",
+        request={"multipart/form-data": StartImportSerializer},
+        responses={202: ImportJobSerializer, 400: VALIDATION_ERROR},
+    )
     def post(self, request):
         form = StartImportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -88,6 +96,7 @@ class ImportJobListView(APIView):
 class ImportJobDetailView(APIView):
     permission_classes = [IsAdmin]
 
+    @extend_schema(operation_id="imports_retrieve", responses={200: ImportJobSerializer})
     def get(self, request, pk: int):
         job = get_object_or_404(ImportJob, pk=pk)
         if job.is_running:
@@ -101,6 +110,11 @@ class ImportJobDetailView(APIView):
 class ImportJobConfirmView(APIView):
     permission_classes = [IsAdmin]
 
+    @extend_schema(
+        operation_id="imports_confirm",
+        request=None,
+        responses={202: ImportJobSerializer, 409: OpenApiResponse(description="Not confirmable")},
+    )
     def post(self, request, pk: int):
         job = get_object_or_404(ImportJob, pk=pk)
         if not services.confirm(job, request.user):

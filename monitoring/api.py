@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
@@ -195,6 +196,18 @@ class AgentView(APIView):
 class EnrolView(AgentView):
     """``POST {token, hostname, os, kind}`` → ``201 {device_id, key}``."""
 
+    @extend_schema(
+        operation_id="agent_enrol",
+        auth=[],
+        request=EnrolSerializer,
+        responses={
+            201: inline_serializer(
+                "Enrolment",
+                fields={"device_id": serializers.IntegerField(), "key": serializers.CharField()},
+            ),
+            400: OpenApiResponse(description="Invalid fields, named in `fields`."),
+        },
+    )
     def post(self, request):
         serializer = EnrolSerializer(data=self.payload(request))
         if not serializer.is_valid():
@@ -217,6 +230,23 @@ def device_key(request) -> str:
 class ReportView(AgentView):
     """``POST`` a report with the device key → ``202 {opened, resolved}``."""
 
+    @extend_schema(
+        operation_id="agent_report",
+        auth=[],
+        request=ReportSerializer,
+        responses={
+            202: inline_serializer(
+                "ReportOutcome",
+                fields={
+                    "accepted": serializers.BooleanField(),
+                    "opened": serializers.IntegerField(),
+                    "resolved": serializers.IntegerField(),
+                },
+            ),
+            400: OpenApiResponse(description="Invalid fields, named in `fields`."),
+            401: OpenApiResponse(description="Unknown or missing device key."),
+        },
+    )
     def post(self, request):
         key = device_key(request)
         now = timezone.now()

@@ -1,4 +1,5 @@
-"""The SLA policies API: preview a policy's due times for a ticket opened at a given time."""
+"""The SLA policies API: policies with their business hours and targets (read), and a
+preview of a policy's due times for a ticket opened at a given time."""
 
 import logging
 from zoneinfo import ZoneInfo
@@ -6,15 +7,17 @@ from zoneinfo import ZoneInfo
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions, serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import is_staff_member
+from atera.api.schema import VALIDATION_ERROR
 from tickets.choices import Priority
 
 from .clock import CalendarError, MissingTarget, OutOfRange, due_times
-from .models import SLAPolicy
+from .models import BusinessInterval, Holiday, SLAPolicy, SLATarget
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +63,23 @@ class SLAPolicyPreviewView(APIView):
 
     permission_classes = [IsStaffMember]
 
+    @extend_schema(
+        operation_id="sla_policies_preview",
+        parameters=[
+            OpenApiParameter("start", str, required=True, description="ISO 8601 date and time."),
+            OpenApiParameter("priority", str, enum=Priority.values, required=True),
+        ],
+        responses={
+            200: inline_serializer(
+                "SLAPreview",
+                fields={
+                    "first_response_due": serializers.DateTimeField(),
+                    "resolution_due": serializers.DateTimeField(),
+                },
+            ),
+            400: VALIDATION_ERROR,
+        },
+    )
     def get(self, request, pk: int):
         policy = get_object_or_404(
             SLAPolicy.objects.prefetch_related("intervals", "holidays", "targets"), pk=pk
@@ -90,3 +110,58 @@ class SLAPolicyPreviewView(APIView):
     @staticmethod
     def refuse(field: str, error: Exception) -> Response:
         return Response({field: [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class BusinessIntervalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BusinessInterval
+        fields = ["weekday", "start", "end", "overnight"]
+
+
+class HolidaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Holiday
+        fields = ["date", "name"]
+
+
+class SLATargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SLATarget
+        fields = ["priority", "first_response_minutes", "resolution_minutes"]
+
+
+class SLAPolicySerializer(serializers.ModelSerializer):
+    intervals = BusinessIntervalSerializer(many=True, read_only=True)
+    holidays = HolidaySerializer(many=True, read_only=True)
+    targets = SLATargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SLAPolicy
+        fields = [
+            "id",
+            "name",
+            "description",
+            "is_default",
+            "time_zone",
+            "is_24x7",
+            "pause_statuses",
+            "warning_percent",
+            "intervals",
+            "holidays",
+            "targets",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SLAPolicyViewSet(viewsets.ReadOnlyModelViewSet):
+    """SLA policies (edited in the admin site); ``preview`` answers due times."""
+
+    serializer_class = SLAPolicySerializer
+    permission_classes = [IsStaffMember]
+    queryset = SLAPolicy.objects.prefetch_related("intervals", "holidays", "targets")
+    filterset_fields = ["is_default", "time_zone"]
+    search_fields = ["name"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ["name", "id"]

@@ -148,7 +148,8 @@ def test_the_api_answers_404_for_an_unknown_policy(admin_client):
 
 def test_the_api_refuses_anonymous_callers(policy):
     response = Client().get(api(policy.pk), {"start": "2027-01-08T16:00", "priority": "high"})
-    assert response.status_code == 403
+    # 401 with a challenge: the API takes tokens as well as sessions.
+    assert response.status_code == 401
 
 
 def test_the_api_refuses_deactivated_staff(technician, policy):
@@ -157,7 +158,7 @@ def test_the_api_refuses_deactivated_staff(technician, policy):
     technician.is_active = False
     technician.save(update_fields=["is_active"])
     response = client.get(api(policy.pk), {"start": "2027-01-08T16:00", "priority": "high"})
-    assert response.status_code == 403
+    assert response.status_code == 401
 
 
 def test_the_api_refuses_a_policy_without_hours(admin_client):

@@ -1,0 +1,13 @@
+"""The compatibility API's URLs, with or without a trailing slash as there."""
+
+from rest_framework.routers import SimpleRouter
+
+from .resources import ContactViewSet, CustomerViewSet
+
+router = SimpleRouter()
+# Scripts written for that console call the paths without the slash; ours add one.
+router.trailing_slash = "/?"
+router.register("customers", CustomerViewSet, basename="v3-customer")
+router.register("contacts", ContactViewSet, basename="v3-contact")
+
+urlpatterns = router.urls
