@@ -7,7 +7,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format messages bench bench-agents bench-import bench-mail bench-portal clean
+.PHONY: run test install lint format messages bench bench-agents bench-import bench-mail bench-portal bench-api clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ bench-portal: install
 # 5,000 messages over real SMTP into serve_mail against stdlib parsing (see bench/mail.py).
 bench-mail: install
 	$(PY) -m bench.mail $(BENCH_ARGS)
+
+# The v1 API's customers and contacts lists vs a bare values() JsonResponse (bench/api.py).
+bench-api: install
+	$(PY) -m bench.api $(BENCH_ARGS)
 
 # Contact imports against parse+COPY and django-import-export (BENCH_ARGS=--million).
 bench-import: install

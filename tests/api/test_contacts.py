@@ -87,3 +87,16 @@ def test_the_list_filters_by_customer(tech_api, django_assert_max_num_queries):
     with django_assert_max_num_queries(7):
         body = tech_api.get(URL, {"customer": customer.pk}).json()
     assert body["count"] == 3
+
+
+def test_a_search_matching_several_addresses_lists_the_contact_once(tech_api):
+    from contacts.models import ContactEmail
+
+    jane = ContactFactory(email="jane@acme.example")
+    ContactEmail.objects.create(contact=jane, address="jane.doe@acme.example")
+    ContactEmail.objects.create(contact=jane, address="j@acme.example")
+
+    body = tech_api.get("/api/v1/contacts/", {"search": "acme"}).json()
+
+    assert [row["id"] for row in body["results"]] == [jane.pk]
+    assert body["count"] == 1

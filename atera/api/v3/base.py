@@ -144,6 +144,9 @@ class CompatViewSet(viewsets.ViewSet):
 
     partial_update = update
 
+    def perform_destroy(self, instance) -> None:
+        instance.delete()
+
     def destroy(self, request, pk=None):
-        self.get_object(pk).delete()
+        self.perform_destroy(self.get_object(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
