@@ -274,7 +274,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "atera.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "atera.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "atera.api.errors.exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
@@ -294,6 +294,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "APPEND_COMPONENTS": {
+        # The 400 body (see atera.api.schema.AutoSchema): field → messages, nested for
+        # nested input, or a single detail message.
+        "schemas": {
+            "ValidationError": {
+                "type": "object",
+                "description": (
+                    "Invalid input: each refused field (or non_field_errors) mapped to its "
+                    "messages (nested objects and lists for nested input), or a single "
+                    "detail message."
+                ),
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": "array", "items": {}},
+                        {"type": "object"},
+                        {"type": "string"},
+                    ]
+                },
+            }
+        }
+    },
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.choices.TicketStatus",
         "PriorityEnum": "tickets.choices.Priority",

@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from . import views
 
+# Unmatched URLs under /api/ answer JSON like the API's own 404s, as the schema documents.
+handler404 = "atera.api.errors.not_found"
+
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("healthz", views.health, name="health"),

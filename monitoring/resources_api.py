@@ -4,7 +4,7 @@ The agents' own API (enrolment, reports with a device key) is ``monitoring.api``
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -226,7 +226,16 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet, mixins.ListModelMixin):
     ordering_fields = ["opened_at", "updated_at", "severity"]
     ordering = ["-opened_at", "-id"]
 
-    @extend_schema(request=None, responses={200: AlertSerializer, 409: None})
+    @extend_schema(
+        request=None,
+        responses={
+            200: AlertSerializer,
+            409: OpenApiResponse(
+                response={"$ref": "#/components/schemas/ValidationError"},
+                description="The alert is not open: `state` names the problem.",
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         """Mark an open alert as seen; it still resolves on its own."""

@@ -1,4 +1,5 @@
-"""Schemathesis against the live schema: nothing a client sends may cause a server error.
+"""Schemathesis against the live schema: nothing a client sends may cause a server error,
+and every answer (status code, content type, body) is one the schema documents.
 
 Runs the CLI as a subprocess against pytest-django's live server with an admin token on a
 small seeded database, bounded per operation and in total time.
@@ -60,7 +61,14 @@ def test_no_request_causes_a_server_error(live_server, transactional_db, monkeyp
         "--header",
         f"Authorization: Token {key}",
         "--checks",
-        "not_a_server_error",
+        ",".join(
+            (
+                "not_a_server_error",
+                "status_code_conformance",
+                "content_type_conformance",
+                "response_schema_conformance",
+            )
+        ),
         "--max-examples",
         "20",
         "--max-time",
