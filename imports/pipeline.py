@@ -105,8 +105,10 @@ class Row:
     values: dict[str, str]
     headers: dict[str, str]
 
-    def shown(self) -> dict[str, str]:
-        return {self.headers[a]: v for a, v in self.values.items() if v}
+    def shown(self) -> list[tuple[str, str]]:
+        # Pairs, not a dict: PostgreSQL's jsonb reorders object keys, and the preview should
+        # read in the file's column order.
+        return [(self.headers[a], v) for a, v in self.values.items() if v]
 
 
 class RowError(Exception):

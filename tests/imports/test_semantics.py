@@ -290,3 +290,14 @@ def test_domains_column_replaces_the_customers_domains_on_update():
     job = run_job("customers", csv_bytes([["Name", "Domain"], ["Acme", "new.com"]]), "c.csv")
     assert counts(job) == (0, 1, 0, 0)
     assert list(CustomerDomain.objects.values_list("domain", flat=True)) == ["new.com"]
+
+
+def test_the_preview_shows_values_in_the_files_column_order():
+    content = csv_bytes([["Zip code", "Name", "Phone"], ["01234", "Acme", "0123"]])
+    job = run_job("customers", content, "c.csv", confirm=False)
+    # Stored as pairs: PostgreSQL's jsonb would reorder the keys of an object.
+    assert job.preview["new"][0]["values"] == [
+        ["Zip code", "01234"],
+        ["Name", "Acme"],
+        ["Phone", "0123"],
+    ]
