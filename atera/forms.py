@@ -1,4 +1,4 @@
-"""Form helpers shared by every app's forms: required fields first, the rest behind "Show more"."""
+"""Form helpers shared by every app: sectioned forms ("Show more") and list-page filters."""
 
 from django import forms
 
@@ -23,3 +23,12 @@ class SectionedFormMixin:
     @property
     def optional_has_errors(self) -> bool:
         return any(f.errors for f in self.optional_fields)
+
+
+class QueryFilterForm(forms.Form):
+    """Filters read from a list page's query string: a bad value is ignored, not an error."""
+
+    def value(self, name: str, default=None):
+        self.is_valid()
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "") else value

@@ -21,10 +21,7 @@ import os
 import queue
 import random
 import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -40,6 +37,8 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
+
+from bench.server import free_port, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 INTERVAL = 60.0
@@ -103,43 +102,6 @@ def rows_written() -> int:
             "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
         )
         return int(cursor.fetchone()[0])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "atera.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer on /healthz within 30 s")
 
 
 class Sender(threading.Thread):

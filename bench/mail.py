@@ -35,6 +35,8 @@ import time
 from email.message import EmailMessage
 from pathlib import Path
 
+from bench.server import free_port
+
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/atera_bench_mail")
 
@@ -341,12 +343,6 @@ def __getattr__(name: str):
 
 
 # --- the run -------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, process: subprocess.Popen) -> None:

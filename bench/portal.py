@@ -15,10 +15,7 @@ import argparse
 import http.client
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -36,6 +33,8 @@ os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 os.environ.setdefault("DJANGO_STATIC_ROOT", tempfile.mkdtemp(prefix="portal-bench-static-"))
 
 import django  # noqa: E402
+
+from bench.server import free_port, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CUSTOMERS = 20
@@ -140,43 +139,6 @@ def session_cookies(users: list[tuple[int, bool]]) -> list[str]:
         session.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
     return cookies
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "atera.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer on /healthz within 30 s")
 
 
 def portal_path() -> str:

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from atera.forms import SectionedFormMixin
+from atera.forms import QueryFilterForm, SectionedFormMixin
 
 from . import services
 from .domains import display_domain, parse_domains
@@ -120,7 +120,7 @@ class CustomerServiceForm(forms.ModelForm):
         self.fields["threshold_profile"].empty_label = gettext("The default profile")
 
 
-class CustomerFilterForm(forms.Form):
+class CustomerFilterForm(QueryFilterForm):
     """The Customers list's search, filters, sort and page size, read from the query string.
 
     A value that does not clean is ignored rather than refused: a mistyped or stale link
@@ -135,8 +135,3 @@ class CustomerFilterForm(forms.Form):
     per_page = forms.TypedChoiceField(
         choices=[(size, size) for size in PAGE_SIZES], coerce=int, required=False
     )
-
-    def value(self, name: str, default=None):
-        self.is_valid()
-        value = self.cleaned_data.get(name)
-        return default if value in (None, "") else value

@@ -280,15 +280,20 @@ def _progress_writer(job: ImportJob, also: Progress | None = None) -> Progress:
         if now - last < PROGRESS_EVERY and processed != total:
             return
         last = now
-        # The cache, not the job row: during an import the row is inside the transaction.
-        cache.set(
-            _progress_key(job.pk),
-            {"status": job.status, "processed": processed, "total": total, "at": time.time()},
-            timeout=settings.ATERA_IMPORT_STALL_SECONDS * 10,
-        )
+        _report_progress(job, processed, total)
 
     write(0, 0)
     return write
+
+
+def _report_progress(job: ImportJob, processed: int, total: int) -> None:
+    # The cache, not the job row: during an import the row is inside the transaction. The
+    # time stamp is the worker's sign of life that _alive() reads.
+    cache.set(
+        _progress_key(job.pk),
+        {"status": job.status, "processed": processed, "total": total, "at": time.time()},
+        timeout=settings.ATERA_IMPORT_STALL_SECONDS * 10,
+    )
 
 
 def _alive(job: ImportJob) -> bool:
@@ -334,11 +339,7 @@ def _claim(job_id: int, from_status: str, to_status: str) -> ImportJob | None:
             return None
         logger.warning("import job=%s: taking over from a worker that stopped", job_id)
     job = ImportJob.objects.get(pk=job_id)
-    cache.set(
-        _progress_key(job.pk),
-        {"status": job.status, "processed": 0, "total": 0, "at": time.time()},
-        timeout=settings.ATERA_IMPORT_STALL_SECONDS * 10,
-    )
+    _report_progress(job, 0, 0)
     return job
 
 

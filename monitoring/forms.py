@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from atera.forms import QueryFilterForm
+
 from .models import Severity, ThresholdProfile, ThresholdRule
 
 ALERT_STATES = [
@@ -16,7 +18,7 @@ ALERT_STATES = [
 SNOOZE_HOURS = [(1, _("1 hour")), (4, _("4 hours")), (24, _("1 day")), (72, _("3 days"))]
 
 
-class AlertFilterForm(forms.Form):
+class AlertFilterForm(QueryFilterForm):
     """The alerts list's filters, read from the query string; bad values are ignored."""
 
     customer = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
@@ -24,11 +26,6 @@ class AlertFilterForm(forms.Form):
         label=_("Severity"), choices=[("", _("Any")), *Severity.choices], required=False
     )
     state = forms.ChoiceField(label=_("State"), choices=ALERT_STATES, required=False)
-
-    def value(self, name: str, default=None):
-        self.is_valid()
-        value = self.cleaned_data.get(name)
-        return default if value in (None, "") else value
 
 
 class SnoozeForm(forms.Form):

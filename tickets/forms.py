@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from atera.forms import QueryFilterForm
 from customers.models import Customer
 
 from .choices import Priority, TicketStatus
@@ -13,7 +14,7 @@ from .models import InboundOutcome
 PAGE_SIZE = 50
 
 
-class TicketFilterForm(forms.Form):
+class TicketFilterForm(QueryFilterForm):
     """The ticket list's filters, read from the query string; a bad value is ignored."""
 
     customer = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
@@ -24,19 +25,9 @@ class TicketFilterForm(forms.Form):
     assignee = forms.RegexField(regex=r"^(me|none|[1-9][0-9]{0,17})$", required=False)
     attention = forms.ChoiceField(choices=[("1", "1")], required=False)
 
-    def value(self, name: str, default=None):
-        self.is_valid()
-        value = self.cleaned_data.get(name)
-        return default if value in (None, "") else value
 
-
-class InboundFilterForm(forms.Form):
+class InboundFilterForm(QueryFilterForm):
     outcome = forms.ChoiceField(choices=[("", ""), *InboundOutcome.choices], required=False)
-
-    def value(self, name: str, default=None):
-        self.is_valid()
-        value = self.cleaned_data.get(name)
-        return default if value in (None, "") else value
 
 
 def staff_users():

@@ -42,6 +42,7 @@ from .models import (
     TicketMessage,
     TicketSource,
 )
+from .text import clean_line, storable
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,6 @@ _TICKET_NUMBER = re.compile(r"\[#(\d{1,12})\]")
 _MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
 _BOUNCE_SENDERS = {"mailer-daemon", "postmaster"}
 # Control characters: none belongs in a one-line value (a subject, a name, an address).
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 # Deeper MIME nesting than any mail client writes; the parser recurses once per level.
 MAX_MIME_DEPTH = 30
 MALFORMED = "malformed message"
@@ -109,22 +109,9 @@ class _Sender:
 # --- Parsing --------------------------------------------------------------------------
 
 
-def _storable(value: str) -> str:
-    # Lone surrogates (undecodable bytes) cannot be encoded for the database either.
-    return value.encode("utf-8", "replace").decode("utf-8")
-
-
-def clean_line(value: str) -> str:
-    """One line fit to store and to put back in a header: no NUL (PostgreSQL refuses it),
-    no CR/LF or other control character; folding and runs of white space become one space.
-    """
-    value = _storable(value or "").replace("\x00", "")
-    return " ".join(_CONTROLS.sub(" ", value).split())
-
-
 def clean_text(value: str) -> str:
     """A body fit to store: line breaks and tabs kept, NUL removed."""
-    return _storable(value or "").replace("\x00", "")
+    return storable(value or "").replace("\x00", "")
 
 
 def header_values(headers: Message, name: str) -> list[str]:

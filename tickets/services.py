@@ -3,7 +3,6 @@
 import datetime
 import html as html_lib
 import logging
-import re
 from email.utils import make_msgid
 
 import nh3
@@ -21,10 +20,10 @@ from sla.models import SLAPolicy
 from . import clock, conf
 from .choices import TicketStatus
 from .models import MessageKind, Ticket, TicketMessage
+from .text import clean_line
 
 logger = logging.getLogger(__name__)
 
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 # Tags and attributes a mail body may keep: enough for formatted mail, nothing that runs.
 _ALLOWED_TAGS = {
@@ -221,7 +220,7 @@ def send_reply(ticket: Ticket, message: TicketMessage) -> None:
         headers["In-Reply-To"] = earlier[-1]
         headers["References"] = " ".join(earlier[-20:])
     # A subject stored before inbound mail was cleaned may hold line breaks: one line, always.
-    subject = " ".join(_CONTROLS.sub(" ", f"[#{ticket.pk}] {ticket.subject}").split())
+    subject = clean_line(f"[#{ticket.pk}] {ticket.subject}")
     EmailMessage(
         subject=subject,
         body=message.body_text,
@@ -251,7 +250,7 @@ def acknowledge(ticket: Ticket) -> None:
     if customer_message and customer_message.message_id:
         headers["In-Reply-To"] = customer_message.message_id
         headers["References"] = customer_message.message_id
-    subject = " ".join(_CONTROLS.sub(" ", f"[#{ticket.pk}] {ticket.subject}").split())
+    subject = clean_line(f"[#{ticket.pk}] {ticket.subject}")
     body = _(
         "We have received your request and opened ticket #%(number)s. Reply to this "
         "message to add to it; keep [#%(number)s] in the subject."
